@@ -1,7 +1,8 @@
 /**
  * `npm test`: every test, on real services.
  *  1. unit tests (vitest project "unit")
- *  2. integration tests against real PostgreSQL (a fresh database per run) and real Redis (db 15, flushed)
+ *  2. integration tests against real PostgreSQL (a fresh database per run) and real Redis (db $TEST_REDIS_DB,
+ *     default 15, flushed; give parallel checkouts different dbs and E2E_PORTs)
  *  3. browser tests: builds the app, serves it with a runner, drives Debian's Chromium with Playwright
  * Ends with one line "N passed, N failed".
  * PostgreSQL: $DATABASE_URL's server, else 127.0.0.1:5432 (user postgres), else embedded PGlite.
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   if (!want('integration') && !want('e2e')) return report();
 
   const redisBase = await ensureRedis(process.env.REDIS_URL);
-  const redisUrl = `${redisBase.replace(/\/\d*$/, '')}/15`;
+  const redisUrl = `${redisBase.replace(/\/\d*$/, '')}/${Number(process.env.TEST_REDIS_DB ?? 15)}`;
   const r = new Redis(redisUrl);
   await r.flushdb();
   r.disconnect();

@@ -44,3 +44,16 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** No login yet: every procedure is public (single-team deployment behind your own network). */
 export const publicProcedure = t.procedure.use(mapServiceErrors);
+
+/*
+ * Role-scoped procedures (issue 12, accounts). Until accounts land they are the public procedure;
+ * new procedures must already pick the role they need so the accounts work only has to enforce it:
+ *   viewerProcedure     — read anything (queries)
+ *   researcherProcedure — launch, cancel, clone, evaluate, import, curate
+ *   annotatorProcedure  — create / edit / delete span annotations
+ *   adminProcedure      — users, roles, API and runner tokens
+ */
+export const viewerProcedure = publicProcedure;
+export const researcherProcedure = publicProcedure;
+export const annotatorProcedure = publicProcedure;
+export const adminProcedure = publicProcedure;
