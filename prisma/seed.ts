@@ -13,9 +13,11 @@ import { loadDream1k, DREAM1K_ANNOTATION_SOURCE } from '../gpu-runner/datasets/d
 export async function seed(db: Db): Promise<{ clips: number; reported: number }> {
   const dataset = await db.dataset.upsert({
     where: { name: 'dream-1k' },
-    update: {},
+    update: { kind: 'benchmark', benchmarks: ['dream-1k'] },
     create: {
       name: 'dream-1k',
+      kind: 'benchmark',
+      benchmarks: ['dream-1k'],
       description: 'DREAM-1K: 1000 clips with human reference captions and atomic events (videos not included)',
       source: 'github.com/bytedance/tarsier data/annotations/DREAM-1k.jsonl @ 63de87a (Apache-2.0)',
     },
