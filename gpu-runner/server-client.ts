@@ -2,7 +2,7 @@
  * HTTP client of the server's ingest API (token-authenticated). The reporter batches, retries with
  * backoff and buffers while the server is down, so a runner catches up and nothing is lost.
  */
-import type { CreateRunInput, IngestBatchInput, StatusUpdate } from '../core/ingest';
+import type { CreateRunInput, IngestBatchInput, IngestResponse, RejectedIngestItem, SanitizedIngestField, StatusUpdate } from '../core/ingest';
 import type { CheckpointRecord, MetricPoint, RolloutRecord, RunStatus } from '../core/types';
 import type { RunReporter } from './report';
 
@@ -18,14 +18,23 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's JSON answer, when it sent one. */
+    readonly body: unknown = null,
   ) {
     super(message);
   }
-  /** 4xx other than 408/429 will not succeed on retry. */
+  /**
+   * A 4xx will not succeed on retry (the request itself is wrong), so it is never retried — except 408
+   * (Request Timeout) and 429 (Too Many Requests), which say "try again later". 5xx and network errors are retried.
+   */
   get permanent(): boolean {
     return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
   }
 }
+
+const HTTP_HINTS: Record<number, string> = {
+  401: 'the runner token was refused — check VIDEOCAP_RUNNER_TOKEN',
+};
 
 export interface RunForRunner {
   id: string;
@@ -66,12 +75,15 @@ export class ServerClient {
     const text = await res.text();
     if (!res.ok) {
       let msg = text;
+      let body: unknown = null;
       try {
-        msg = (JSON.parse(text) as { error?: string }).error ?? text;
+        body = JSON.parse(text);
+        msg = (body as { error?: string }).error ?? text;
       } catch {
         // keep the raw text
       }
-      throw new HttpError(res.status, `${method} ${path} → ${res.status}: ${msg}`);
+      const hint = HTTP_HINTS[res.status];
+      throw new HttpError(res.status, `${method} ${path} → ${res.status}: ${hint ? `${hint} (${msg})` : msg}`, body);
     }
     return (text ? JSON.parse(text) : null) as T;
   }
@@ -104,8 +116,8 @@ export class ServerClient {
     return this.withRetry(() => this.request('POST', `/api/ingest/runs/${encodeURIComponent(runId)}/status`, update), 10 * 60_000);
   }
 
-  sendBatch(runId: string, batch: IngestBatchInput): Promise<unknown> {
-    return this.request('POST', `/api/ingest/runs/${encodeURIComponent(runId)}/events`, batch);
+  sendBatch(runId: string, batch: IngestBatchInput): Promise<IngestResponse> {
+    return this.request<IngestResponse>('POST', `/api/ingest/runs/${encodeURIComponent(runId)}/events`, batch);
   }
 
   reporter(runId: string, options: IngestReporterOptions = {}): IngestReporter {
@@ -139,8 +151,15 @@ export class IngestReporter implements RunReporter {
   private timer: NodeJS.Timeout | null = null;
   private backoff = 0;
   private closed = false;
-  /** Items delivered so far (for tests and logs). */
+  /** Items sent and answered by the server so far. */
   delivered = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0 };
+  /** Rows the server says it stored (inserted or updated), per kind. */
+  stored = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0 };
+  /** Items the server refused (never re-sent), with the reason; `item` is relative to the batch it was in. */
+  readonly rejected: (RejectedIngestItem & { batch: number; what: string })[] = [];
+  /** Text fields the server changed so the database accepts them. */
+  readonly sanitized: (SanitizedIngestField & { batch: number })[] = [];
+  private batches = 0;
 
   constructor(
     private readonly client: ServerClient,
@@ -202,14 +221,24 @@ export class IngestReporter implements RunReporter {
         logs: this.logsQ.slice(0, 5_000),
         progress: this.progress,
       };
+      const batchNo = this.batches++;
+      let answer: IngestResponse;
       try {
-        await this.client.sendBatch(this.runId, batch);
+        answer = await this.client.sendBatch(this.runId, batch);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         if (e instanceof HttpError && e.permanent) {
-          // A batch the server rejects as invalid would block everything behind it: drop it, say so.
-          this.options.onDeliveryError?.(`ingest rejected a batch (dropped): ${msg}`);
+          // A 4xx is never retried: the same request would fail the same way and block everything behind it.
+          // The server stores a batch's valid items and names the others (body.stored / body.rejected).
+          const body = (e.body ?? {}) as Partial<IngestResponse> & { stored?: Partial<IngestResponse> };
+          const partial = body.stored !== undefined;
+          this.options.onDeliveryError?.(
+            partial ? `ingest stored part of a batch; not stored (not retried): ${msg}` : `ingest rejected a batch (not retried, dropped): ${msg}`,
+          );
+          if (partial) this.count(batch, batchNo, { ...body.stored, rejected: body.rejected ?? [], sanitized: body.sanitized ?? [] });
+          else this.rejectAll(batch, batchNo, msg);
           this.dropSent(batch);
+          if (this.progress === batch.progress) this.progress = undefined;
           continue;
         }
         this.backoff = Date.now() + Math.min(30_000, 500 * 2 ** Math.min(6, (this.failures = this.failures + 1)));
@@ -217,15 +246,33 @@ export class IngestReporter implements RunReporter {
         throw e;
       }
       this.failures = 0;
-      this.delivered.metrics += batch.metrics!.length;
-      this.delivered.rollouts += batch.rollouts!.length;
-      this.delivered.checkpoints += batch.checkpoints!.length;
-      this.delivered.logs += batch.logs!.length;
+      this.count(batch, batchNo, answer ?? {});
       this.dropSent(batch);
       if (this.progress === batch.progress) this.progress = undefined;
     }
   }
   private failures = 0;
+
+  private count(batch: IngestBatchInput, batchNo: number, answer: Partial<IngestResponse>): void {
+    this.delivered.metrics += batch.metrics!.length;
+    this.delivered.rollouts += batch.rollouts!.length;
+    this.delivered.checkpoints += batch.checkpoints!.length;
+    this.delivered.logs += batch.logs!.length;
+    this.stored.metrics += answer.metrics ?? 0;
+    this.stored.rollouts += answer.rollouts ?? 0;
+    this.stored.checkpoints += answer.checkpoints ?? 0;
+    this.stored.logs += answer.logs ?? 0;
+    for (const r of answer.rejected ?? []) this.rejected.push({ ...r, batch: batchNo, what: describeItem(batch, r.item) });
+    for (const s of answer.sanitized ?? []) this.sanitized.push({ ...s, batch: batchNo });
+  }
+
+  /** A batch refused as a whole (e.g. its envelope was invalid): every item is listed as not stored. */
+  private rejectAll(batch: IngestBatchInput, batchNo: number, message: string): void {
+    this.count(batch, batchNo, {});
+    for (const kind of ['metrics', 'rollouts', 'checkpoints', 'logs'] as const) {
+      batch[kind]!.forEach((_, i) => this.rejected.push({ item: `${kind}.${i}`, field: '(batch)', message, batch: batchNo, what: describeItem(batch, `${kind}.${i}`) }));
+    }
+  }
 
   private dropSent(batch: IngestBatchInput): void {
     this.metricsQ.splice(0, batch.metrics!.length);
@@ -251,6 +298,26 @@ export class IngestReporter implements RunReporter {
     this.closed = true;
     if (this.pending > 0) throw new Error(`${this.pending} items could not be delivered to the server`);
   }
+}
+
+/** "metric reward at step 3000000000" for the item "metrics.2" of a batch. */
+function describeItem(batch: IngestBatchInput, item: string): string {
+  const [kind, idx] = item.split('.');
+  const i = Number(idx);
+  if (kind === 'metrics') {
+    const m = batch.metrics?.[i];
+    return m ? `metric ${m.key} at step ${m.step}` : item;
+  }
+  if (kind === 'rollouts') {
+    const r = batch.rollouts?.[i];
+    return r ? `rollout step ${r.step} group ${r.groupIndex} sample ${r.sampleIndex} (${r.clipId})` : item;
+  }
+  if (kind === 'checkpoints') {
+    const c = batch.checkpoints?.[i];
+    return c ? `checkpoint at step ${c.step}` : item;
+  }
+  const l = batch.logs?.[i];
+  return l ? `log line ${l.seq}` : item;
 }
 
 export function serverClientFromEnv(env: Record<string, string | undefined> = process.env): ServerClient {

@@ -27,7 +27,7 @@ export function RolloutBrowser({ runId }: { runId: string }) {
   const run = api.run.get.useQuery({ id: runId }, { retry: false });
   const [groupStep, setGroupStep] = useState('');
   const groups = api.rollout.groups.useQuery({ runId, step: optInt(groupStep), limit: 200 }, { refetchInterval: 5_000 });
-  const [selected, setSelected] = useState<{ step: number; clipId: string } | null>(null);
+  const [selected, setSelected] = useState<{ step: number; clipId: string; groupIndex: number } | null>(null);
   const group = api.rollout.group.useQuery(selected ? { runId, ...selected } : { runId, step: 0, clipId: '-' }, { enabled: !!selected });
   const clip = api.system.clip.useQuery({ id: selected?.clipId ?? '-' }, { enabled: !!selected });
 
@@ -59,14 +59,14 @@ export function RolloutBrowser({ runId }: { runId: string }) {
             {groups.isLoading && <li className="p-2 text-zinc-500">Loading…</li>}
             {groups.data?.length === 0 && <li className="p-2 text-zinc-500">No rollouts{groupStep ? ` at step ${groupStep}` : ''}.</li>}
             {groups.data?.map((g) => {
-              const active = selected?.step === g.step && selected.clipId === g.clipId;
+              const active = selected?.step === g.step && selected.clipId === g.clipId && selected.groupIndex === g.groupIndex;
               return (
-                <li key={`${g.step}:${g.clipId}`}>
+                <li key={`${g.step}:${g.groupIndex}:${g.clipId}`}>
                   <button
                     type="button"
                     data-testid="group-item"
                     aria-pressed={active}
-                    onClick={() => setSelected({ step: g.step, clipId: g.clipId })}
+                    onClick={() => setSelected({ step: g.step, clipId: g.clipId, groupIndex: g.groupIndex })}
                     className={cn('flex w-full items-center gap-2 border-b border-zinc-100 px-2 py-1 text-left hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800', active && 'bg-zinc-100 dark:bg-zinc-800')}
                   >
                     <span className="w-12 tabular-nums">#{g.step}</span>

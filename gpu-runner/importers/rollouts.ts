@@ -59,11 +59,11 @@ export function toRolloutRecord(r: ForeignRollout & { advantage: number }): Roll
   };
 }
 
-/** Fills missing advantages group by group (same step and group index) with core/grpo's groupAdvantages. */
+/** Fills missing advantages group by group (same step, clip and group index) with core/grpo's groupAdvantages. */
 export function withAdvantages(rows: ForeignRollout[]): RolloutRecord[] {
   const groups = new Map<string, number[]>();
   rows.forEach((r, i) => {
-    const key = `${r.step}\u0000${r.groupIndex}`;
+    const key = `${r.step}\u0000${r.clipId}\u0000${r.groupIndex}`;
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);

@@ -26,12 +26,28 @@ export const objectLineSchema = z.record(z.string(), z.unknown());
 export type ObjectLine = z.infer<typeof objectLineSchema>;
 
 export type LoggingLine =
-  | { kind: 'metrics'; step: number; maxSteps: number; metrics: { key: string; value: number }[]; eval: boolean }
+  | {
+      kind: 'metrics';
+      step: number;
+      /** The trainer's planned steps ("N/M"), null when the line does not say. */
+      maxSteps: number | null;
+      /** Seconds since the launch started (`elapsed_time`), null when absent or unreadable. */
+      elapsedSeconds: number | null;
+      metrics: { key: string; value: number }[];
+      eval: boolean;
+    }
   | { kind: 'summary'; step: number | null; values: Record<string, number | string> }
   | { kind: 'final'; values: Record<string, number | string> }
-  | { kind: 'other' };
+  | { kind: 'other'; reason: string };
 
 const STEP_RE = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
+
+/**
+ * The fields that carry the step of a logging.jsonl line, by ms-swift backend: the transformers Trainer writes
+ * `"global_step/max_steps": "N/M"` (swift/trainers/patcher.py), the Megatron backend writes `"iteration": "N/M"`
+ * (swift/megatron/trainers: its training_log). A bare integer `global_step` / `step` / `iteration` is read too.
+ */
+export const STEP_FIELDS = ['global_step/max_steps', 'iteration', 'global_step', 'step'] as const;
 
 /** Top-level numbers and short strings; nested values (log_history, dataset stats) are left out. */
 function scalarValues(line: ObjectLine, skip: Set<string>): Record<string, number | string> {
@@ -44,24 +60,70 @@ function scalarValues(line: ObjectLine, skip: Set<string>): Record<string, numbe
   return out;
 }
 
-export function parseStepField(value: unknown): { step: number; maxSteps: number } | null {
+/** "N/M" (or a bare integer N) → step N of M. */
+export function parseStepField(value: unknown): { step: number; maxSteps: number | null } | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? { step: value, maxSteps: null } : null;
   if (typeof value !== 'string') return null;
   const m = STEP_RE.exec(value);
-  return m ? { step: Number(m[1]), maxSteps: Number(m[2]) } : null;
+  if (m) return { step: Number(m[1]), maxSteps: Number(m[2]) };
+  return /^\s*\d+\s*$/.test(value) ? { step: Number(value), maxSteps: null } : null;
+}
+
+function stepOfLine(line: ObjectLine): { step: number; maxSteps: number | null; field: string } | null {
+  for (const field of STEP_FIELDS) {
+    if (!(field in line)) continue;
+    const p = parseStepField(line[field]);
+    if (p) return { ...p, field };
+  }
+  return null;
+}
+
+const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3600, m: 60, s: 1 };
+
+/**
+ * A trainer's elapsed-time text in seconds: ms-swift's `format_time` ("41s", "1m 22s", "1h 0m 5s", "2d 3h 0m 1s"),
+ * clock forms ("1:02:03", "02:03", Python's timedelta "1 day, 2:03:04"), or a bare number of seconds.
+ * Null when the text is none of these.
+ */
+export function parseElapsedSeconds(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim().toLowerCase();
+  if (text === '') return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const units = /^(?:(\d+(?:\.\d+)?)\s*([dhms])\s*)+$/.exec(text);
+  if (units) {
+    let total = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)\s*([dhms])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+    return total;
+  }
+  const clock = /^(?:(\d+)\s*days?,\s*)?(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text);
+  if (clock) return Number(clock[1] ?? 0) * 86_400 + Number(clock[2] ?? 0) * 3600 + Number(clock[3]) * 60 + Number(clock[4]);
+  return null;
 }
 
 export function classifyLoggingLine(line: ObjectLine): LoggingLine {
-  const stepInfo = parseStepField(line['global_step/max_steps']);
+  const stepInfo = stepOfLine(line);
   if ('train_runtime' in line) {
-    return { kind: 'summary', step: stepInfo?.step ?? null, values: scalarValues(line, new Set(['global_step/max_steps'])) };
+    return { kind: 'summary', step: stepInfo?.step ?? null, values: scalarValues(line, new Set(STEP_FIELDS)) };
   }
   if ('last_model_checkpoint' in line || 'log_history' in line) {
     return { kind: 'final', values: scalarValues(line, new Set(['log_history'])) };
   }
-  if (!stepInfo) return { kind: 'other' };
+  if (!stepInfo) {
+    const present = STEP_FIELDS.filter((f) => f in line);
+    return {
+      kind: 'other',
+      reason: present.length
+        ? `unreadable step: ${present.map((f) => `"${f}": ${JSON.stringify(line[f])}`).join(', ')} (expected "N/M" or an integer)`
+        : `no step field (looked for ${STEP_FIELDS.map((f) => `"${f}"`).join(', ')})`,
+    };
+  }
   const isEval = Object.keys(line).some((k) => k.startsWith('eval_'));
-  const metrics = mapMetricRecord(line).map(({ key, value }) => ({ key, value }));
-  return { kind: 'metrics', step: stepInfo.step, maxSteps: stepInfo.maxSteps, metrics, eval: isEval };
+  const metrics = mapMetricRecord(line)
+    .filter((m) => m.sourceKey !== stepInfo.field)
+    .map(({ key, value }) => ({ key, value }));
+  return { kind: 'metrics', step: stepInfo.step, maxSteps: stepInfo.maxSteps, elapsedSeconds: parseElapsedSeconds(line['elapsed_time']), metrics, eval: isEval };
 }
 
 const column = z.array(z.unknown());
@@ -85,7 +147,7 @@ export const completionsLineSchema = z
 export type CompletionsLine = z.infer<typeof completionsLineSchema>;
 
 /** Columns of completions.jsonl that are not reward functions. */
-const NON_REWARD_COLUMNS = new Set(['step', 'prompt', 'completion', 'advantages', 'advantage', 'solution', 'num_turns', 'entropy', 'image']);
+const NON_REWARD_COLUMNS = new Set(['step', 'prompt', 'completion', 'advantages', 'advantage', 'solution', 'num_turns', 'entropy', 'image', 'clip_id']);
 
 export interface LoggedCompletion {
   step: number;
@@ -161,25 +223,20 @@ export function componentWeights(names: readonly string[], weights: readonly num
 }
 
 /**
- * G from the advantages of one logged batch: ms-swift and TRL subtract the group mean before any scaling, so the
- * advantages of every group of G consecutive completions sum to 0. Returns the smallest such G ≥ 2, or null.
+ * Whether logged advantages agree with groups of G consecutive completions: ms-swift and TRL subtract the group
+ * mean before any scaling, so each group's advantages sum to 0. A cross-check only (an all-zero column fits any
+ * G): null when some advantage is missing, else the first group that does not sum to 0 (or -1 when all do).
  */
-export function inferGroupSize(advantages: readonly (number | null)[]): number | null {
-  const n = advantages.length;
-  if (n < 2 || advantages.some((a) => a === null)) return null;
+export function firstGroupWithNonZeroAdvantageSum(advantages: readonly (number | null)[], G: number): number | null {
+  if (advantages.length === 0 || advantages.some((a) => a === null)) return null;
   const adv = advantages as number[];
   const scale = Math.max(1e-9, ...adv.map((a) => Math.abs(a)));
-  for (let g = 2; g <= n; g++) {
-    if (n % g !== 0) continue;
-    let ok = true;
-    for (let start = 0; start < n && ok; start += g) {
-      let sum = 0;
-      for (let i = start; i < start + g; i++) sum += adv[i];
-      if (Math.abs(sum) > 1e-4 * scale * g) ok = false;
-    }
-    if (ok) return g;
+  for (let start = 0; start + G <= adv.length; start += G) {
+    let sum = 0;
+    for (let i = start; i < start + G; i++) sum += adv[i]!;
+    if (Math.abs(sum) > 1e-3 * scale * G) return start / G;
   }
-  return null;
+  return -1;
 }
 
 /** ms-swift's versioned output subfolder: `v<N>-<YYYYMMDD>-<HHMMSS>` (swift/utils/utils.py add_version_to_work_dir). */

@@ -3,34 +3,47 @@
  * with `trainer.rollout_data_dir=<dir>` every step writes `<dir>/{global_steps}.jsonl`, one JSON object per
  * completion: `input` (decoded prompt), `output` (decoded response), `gts` (ground truth), `score` (sum of the
  * token-level scores = the reward), `step`, plus every `reward_extra_info` key of matching length (e.g. per
- * component scores, `request_id`). Rows of one prompt are not guaranteed to be adjacent (`balance_batch`
- * reorders the batch), so groups are the rows of a step with the same `input`.
+ * component scores, `request_id`, and `uid` when the reward function passes it on).
+ * Identity: a group is a `uid` (verl's own prompt-instance id, the `index` its advantage estimators group by);
+ * rows of one group need not be adjacent (`balance_batch` reorders the batch). Without `uid`, the rows of one
+ * step with the same clip (a `clip_id` field, else the reference `gts`, else the prompt) form the groups, split
+ * into groups of G in order when `--num-generations` is given. G (`actor_rollout_ref.rollout.n`) is not in the
+ * dump: `--num-generations` cross-checks the group sizes.
  * Metrics: verl's `file` logger (verl/utils/tracking.py FileLogger) writes `{"step": N, "data": {...}}` lines to
  * `$VERL_FILE_LOGGER_PATH` or `<root>/<project>/<experiment>.jsonl`; such files here or one folder down are read.
+ * Relative time: the sum of `timing_s/step` (seconds of each step, metric_utils.py compute_timing_metrics).
  * Checkpoints: `global_step_N/` folders.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MAX_STEP } from '../../core/ingest';
 import { mapMetricRecord, rewardComponentOfFunction } from '../../core/metric-map';
 import type { MetricPoint, RewardComponent } from '../../core/types';
-import { isDir, isFile, listDir, mtimeMs, numberedDirs, readText, type ImportOptions, type ImportSink } from './common';
+import { isDir, isFile, listDir, mtimeMs, numberedDirs, readText, wallTimesFromElapsed, type ImportOptions, type ImportSink } from './common';
+import { assignIdGroups, type PromptIdentity } from './identity';
 import { parseJsonLines } from './jsonl';
-import { shortHash, withAdvantages, type ForeignRollout } from './rollouts';
+import { withAdvantages, type ForeignRollout } from './rollouts';
 
 export const VERL_DUMP_RE = /^(\d+)\.jsonl$/;
 const GLOBAL_STEP_DIR_RE = /^global_step_(\d+)$/;
+export const VERL_LOOKED_FOR = "verl's <step>.jsonl rollout dumps (trainer.rollout_data_dir) or its file logger's {\"step\", \"data\"} JSONL";
+
+const stepSchema = z.number().int().min(0).max(MAX_STEP);
 
 const dumpLineSchema = z
   .object({
     input: z.string(),
     output: z.string(),
     score: z.number().nullable(),
-    step: z.number().int().min(0).optional(),
+    step: stepSchema.optional(),
     gts: z.unknown().optional(),
+    uid: z.union([z.string(), z.number()]).optional(),
   })
   .catchall(z.unknown());
 
-const fileLoggerLineSchema = z.object({ step: z.number().int(), data: z.record(z.string(), z.unknown()) });
+const fileLoggerLineSchema = z.object({ step: stepSchema, data: z.record(z.string(), z.unknown()) });
+
+const NOT_EXTRA = new Set(['input', 'output', 'score', 'step', 'gts', 'uid', 'clip_id']);
 
 async function metricFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -49,19 +62,41 @@ async function metricFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-async function importMetrics(dir: string, sink: ImportSink): Promise<void> {
+/** Whether a JSONL text has at least one line of verl's file logger. */
+export function looksLikeVerlMetrics(text: string): boolean {
+  return parseJsonLines(text, '', fileLoggerLineSchema).records.length > 0;
+}
+
+async function importMetrics(dir: string, launch: number, sink: ImportSink): Promise<void> {
   for (const path of await metricFiles(dir)) {
     const text = await readText(path);
     if (text === null) continue;
     const { records, errors } = parseJsonLines(text, path, fileLoggerLineSchema);
-    if (records.length === 0) continue; // some other JSONL file, not verl's file logger
-    for (const e of errors) sink.error(path, e.line, e.message);
-    const wallTime = await mtimeMs(path);
-    const points: MetricPoint[] = [];
-    for (const { value } of records) {
-      for (const m of mapMetricRecord(value.data)) points.push({ step: value.step, key: m.key, value: m.value, wallTime });
+    if (records.length === 0) {
+      sink.warn(`${sink.rel(path)}: not verl's file logger format ({"step": N, "data": {…}} per line): skipped`);
+      continue;
     }
-    await sink.addMetrics(points);
+    for (const e of errors) sink.error(path, e.line, e.message);
+    // Elapsed seconds at each line: the running sum of timing_s/step (verl logs every step).
+    let elapsed = 0;
+    let timed = 0;
+    const elapsedOf = records.map(({ value }) => {
+      const t = value.data['timing_s/step'];
+      if (typeof t !== 'number' || !Number.isFinite(t)) return null;
+      elapsed += t;
+      timed++;
+      return elapsed;
+    });
+    if (timed < records.length) {
+      sink.warn(`${sink.rel(path)}: ${records.length - timed} of ${records.length} lines have no "timing_s/step": their points carry the file's modification time`);
+    }
+    const walls = wallTimesFromElapsed(timed ? elapsedOf : elapsedOf.map(() => null), await mtimeMs(path));
+    const points: MetricPoint[] = [];
+    records.forEach(({ value }, i) => {
+      for (const m of mapMetricRecord(value.data)) points.push({ step: value.step, key: m.key, value: m.value, wallTime: walls[i]! });
+      sink.progress(value.step, null);
+    });
+    sink.addMetrics(launch, points, sink.rel(path));
   }
 }
 
@@ -74,50 +109,83 @@ export async function verlDumpFiles(dir: string): Promise<{ step: number; path: 
   return out.sort((a, b) => a.step - b.step);
 }
 
-export async function importVerl(dir: string, sink: ImportSink, _options: ImportOptions): Promise<void> {
-  await importMetrics(dir, sink);
+/** Whether any `*.jsonl` here or one folder down is verl's file logger (for detection). */
+export async function hasVerlMetricFiles(dir: string): Promise<boolean> {
+  for (const path of await metricFiles(dir)) {
+    const text = await readText(path);
+    if (text !== null && looksLikeVerlMetrics(text)) return true;
+  }
+  return false;
+}
+
+function referenceText(gts: unknown): string | null {
+  if (gts === undefined || gts === null) return null;
+  if (typeof gts === 'string') return gts.trim() === '' ? null : gts;
+  return JSON.stringify(gts);
+}
+
+export async function importVerl(dir: string, sink: ImportSink, options: ImportOptions): Promise<void> {
+  const launch = sink.launch('.');
+  await importMetrics(dir, launch, sink);
+  const G = options.numGenerations ?? null;
   for (const file of await verlDumpFiles(dir)) {
+    const where = sink.rel(file.path);
     const text = await readText(file.path);
     if (text === null) continue;
     const { records, errors } = parseJsonLines(text, file.path, dumpLineSchema);
     for (const e of errors) sink.error(file.path, e.line, e.message);
-    const groups = new Map<string, number>();
-    const sizes = new Map<string, number>();
-    const rows: ForeignRollout[] = [];
-    for (const { value } of records) {
-      const step = value.step ?? file.step;
-      const key = `${step}\u0000${value.input}`;
-      let groupIndex = groups.get(key);
-      if (groupIndex === undefined) {
-        groupIndex = groups.size;
-        groups.set(key, groupIndex);
+    const rows = records.map(({ value }) => ({
+      value,
+      step: value.step ?? file.step,
+      identity: {
+        clipId: typeof value.clip_id === 'string' ? value.clip_id : null,
+        reference: referenceText(value.gts),
+        prompt: value.input,
+      } satisfies PromptIdentity,
+      groupId: value.uid === undefined ? null : String(value.uid),
+    }));
+    const withoutUid = rows.filter((r) => r.groupId === null).length;
+    if (withoutUid > 0 && rows.length > withoutUid) sink.warn(`${where}: ${withoutUid} of ${rows.length} rows have no "uid": they are grouped by clip`);
+    const { identities, sizes } = assignIdGroups(
+      rows.map((r) => ({ ...r.identity, step: r.step, groupId: r.groupId })),
+      withoutUid === rows.length ? G : null,
+      'verl',
+    );
+    if (G !== null) {
+      const off = sizes.map((n, slot) => ({ n, slot })).filter((x) => x.n !== G);
+      if (off.length) {
+        sink.warn(`${where}: ${off.length} of ${sizes.length} groups do not have num_generations = ${G} (--num-generations) samples (sizes ${[...new Set(off.map((x) => x.n))].join(', ')})`);
       }
-      const sampleIndex = sizes.get(key) ?? 0;
-      sizes.set(key, sampleIndex + 1);
+    }
+    if (identities.some((x) => x.clipSource === 'unknown')) {
+      sink.warn(`${where}: groups of one step share their prompt and carry no clip_id or gts: each such group gets its own clip id (<hash>/s<step>g<group>)`);
+    }
+    const out: ForeignRollout[] = rows.map(({ value, step }, i) => {
+      const id = identities[i]!;
       const rewards: Partial<Record<RewardComponent, number>> = {};
       const extras: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (['input', 'output', 'score', 'step', 'gts'].includes(k)) continue;
+        if (NOT_EXTRA.has(k)) continue;
         extras[k] = v;
         const c = rewardComponentOfFunction(k);
         if (c && typeof v === 'number' && Number.isFinite(v)) rewards[c] = v;
       }
-      const clipId = typeof value.clip_id === 'string' ? value.clip_id : `verl:${shortHash(value.input)}`;
-      rows.push({
+      return {
         step,
-        clipId,
-        groupIndex,
-        sampleIndex,
+        clipId: id.clipId,
+        groupIndex: id.groupIndex,
+        sampleIndex: id.sampleIndex,
         completion: value.output,
         rewards,
         reward: value.score ?? 0,
         advantage: null,
-        breakdown: { source: 'verl rollout dump', gts: value.gts ?? null, ...extras },
-      });
-    }
-    await sink.addRollouts(withAdvantages(rows));
+        breakdown: { source: 'verl rollout dump', gts: value.gts ?? null, uid: value.uid ?? null, clipIdFrom: id.clipSource, ...extras },
+      };
+    });
+    for (const r of out) sink.progress(r.step, null);
+    sink.addRollouts(launch, withAdvantages(out), where);
   }
   for (const c of await numberedDirs(dir, GLOBAL_STEP_DIR_RE)) {
-    await sink.addCheckpoint({ step: c.step, path: c.path, metadata: { source: 'verl' } });
+    sink.addCheckpoint(launch, { step: c.step, path: c.path, metadata: { source: 'verl' } });
   }
 }

@@ -7,6 +7,8 @@ export class ValidationError extends Error {
   constructor(
     message: string,
     readonly fieldErrors: Record<string, string> = {},
+    /** More of the answer for HTTP clients (e.g. what an ingest batch did store). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -1,11 +1,12 @@
 /** Helpers for the token-authenticated ingest API (plain JSON over HTTP, used by runners and scripts). */
 import type { z } from 'zod';
 import { db } from '../db';
+import { databaseRefusal } from './db-errors';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
 import { verifyRunnerToken } from './tokens';
 
-export function jsonError(status: number, error: string, details?: unknown): Response {
-  return Response.json({ error, ...(details ? { details } : {}) }, { status });
+export function jsonError(status: number, error: string, details?: unknown, extra: Record<string, unknown> = {}): Response {
+  return Response.json({ error, ...(details ? { details } : {}), ...extra }, { status });
 }
 
 /** Authenticate, parse and validate the body, run the handler, map errors to statuses. */
@@ -35,10 +36,15 @@ export async function ingestHandler<S extends z.ZodType>(
     return Response.json(await handler(body as z.infer<S>));
   } catch (e) {
     if (e instanceof NotFoundError) return jsonError(404, e.message);
-    if (e instanceof ValidationError) return jsonError(400, e.message, e.fieldErrors);
+    if (e instanceof ValidationError) return jsonError(400, e.message, e.fieldErrors, e.extra);
     if (e instanceof ConflictError) return jsonError(409, e.message);
     if (e instanceof UnavailableError) return jsonError(503, e.message);
-    console.error('ingest error', e);
-    return jsonError(500, e instanceof Error ? e.message : String(e));
+    // A value the database refuses is the request's fault (400, not retried); anything else is ours, and
+    // its internals (Prisma's invocation trace, SQL) stay in the server log.
+    const refusal = databaseRefusal(e);
+    if (refusal) return jsonError(400, `the database refused a value: ${refusal}`);
+    const ref = Math.random().toString(36).slice(2, 10);
+    console.error(`ingest error [${ref}]`, e);
+    return jsonError(500, `internal error [${ref}]: ${e instanceof Error ? e.name : 'unknown'} (details in the server log)`);
   }
 }

@@ -24,11 +24,11 @@ export function metricsCsvStream(db: Db, req: CsvRequest): ReadableStream<Uint8A
       if (!names.has(runId)) continue;
       for (const key of req.keys) {
         let after = Math.max(-1, Math.floor(req.xMin ?? 0) - 1);
-        const hi = Math.min(2147483647, Math.ceil(req.xMax ?? 2147483647));
+        const hi = Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(req.xMax ?? Number.MAX_SAFE_INTEGER));
         for (;;) {
           const rows = await db.$queryRaw<{ step: number; value: number; w: number }[]>`
-            SELECT step, value, (extract(epoch from "wallTime") * 1000)::float8 AS w FROM "MetricPoint"
-            WHERE "runId" = ${runId} AND key = ${key} AND step > ${after} AND step <= ${hi} ORDER BY step LIMIT ${BATCH}`;
+            SELECT step::float8 AS step, value, (extract(epoch from "wallTime") * 1000)::float8 AS w FROM "MetricPoint"
+            WHERE "runId" = ${runId} AND key = ${key} AND step > ${after} AND step <= ${hi} ORDER BY "MetricPoint".step LIMIT ${BATCH}`;
           if (rows.length === 0) break;
           const csv = seriesToCsv([
             { run: names.get(runId)!, key, steps: rows.map((r) => r.step), wallTimes: rows.map((r) => r.w), values: rows.map((r) => r.value) },

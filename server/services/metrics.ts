@@ -39,7 +39,8 @@ export interface SeriesOut {
 
 /** Above this many points per bucket in range, bucketing happens in SQL. */
 const SQL_BUCKETING_FACTOR = 8;
-const INT_MAX = 2147483647;
+/** Steps are BIGINT (core/ingest.ts MAX_STEP); SQL returns them as float8, exact below 2^53. */
+const STEP_MAX = Number.MAX_SAFE_INTEGER;
 
 interface Range {
   lo: number;
@@ -50,10 +51,10 @@ interface Range {
 /** Points, first and last step of a series in range, from the 64-step rollups (edge buckets may overcount by < 64). */
 async function seriesRange(db: Db, runId: string, key: string, xMin: number | null | undefined, xMax: number | null | undefined): Promise<Range | null> {
   const lo0 = Math.max(0, Math.floor(xMin ?? 0));
-  const hi0 = Math.min(INT_MAX, Math.ceil(xMax ?? INT_MAX));
+  const hi0 = Math.min(STEP_MAX, Math.ceil(xMax ?? STEP_MAX));
   if (hi0 < lo0) return null;
   const r = await db.$queryRaw<{ lo: number | null; hi: number | null; n: bigint | null }[]>`
-    SELECT min("firstStep") AS lo, max("lastStep") AS hi, sum(count) AS n FROM "MetricRollup"
+    SELECT min("firstStep")::float8 AS lo, max("lastStep")::float8 AS hi, sum(count) AS n FROM "MetricRollup"
     WHERE "runId" = ${runId} AND key = ${key} AND bucket >= ${Math.floor(lo0 / ROLLUP_STEPS)} AND bucket <= ${Math.floor(hi0 / ROLLUP_STEPS)}`;
   const row = r[0];
   if (!row || row.lo === null || row.hi === null) return null;
@@ -62,9 +63,9 @@ async function seriesRange(db: Db, runId: string, key: string, xMin: number | nu
 
 async function exactSeries(db: Db, runId: string, key: string, range: Range, buckets: number, t0: number): Promise<Omit<SeriesOut, 'runId' | 'key'>> {
   const rows = await db.$queryRaw<{ step: number; value: number; w: number }[]>`
-    SELECT step, value, (extract(epoch from "wallTime") * 1000)::float8 AS w
+    SELECT step::float8 AS step, value, (extract(epoch from "wallTime") * 1000)::float8 AS w
     FROM "MetricPoint" WHERE "runId" = ${runId} AND key = ${key} AND step >= ${range.lo} AND step <= ${range.hi}
-    ORDER BY step`;
+    ORDER BY "MetricPoint".step`;
   const n = rows.length;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
@@ -133,7 +134,7 @@ async function bucketedSeries(db: Db, runId: string, key: string, range: Range, 
       FROM "MetricPoint" WHERE "runId" = ${runId} AND key = ${key} AND step >= ${range.lo} AND step <= ${range.hi}
       GROUP BY 1
     )
-    SELECT agg.s0, agg.s1, agg.vmin, agg.vmax, agg.n, f.value AS v0, l.value AS v1,
+    SELECT agg.s0::float8 AS s0, agg.s1::float8 AS s1, agg.vmin, agg.vmax, agg.n, f.value AS v0, l.value AS v1,
            (extract(epoch from f."wallTime") * 1000)::float8 AS w0, (extract(epoch from l."wallTime") * 1000)::float8 AS w1
     FROM agg
     JOIN "MetricPoint" f ON f."runId" = ${runId} AND f.key = ${key} AND f.step = agg.s0
@@ -153,7 +154,7 @@ async function rollupSeries(db: Db, runId: string, key: string, range: Range, bu
   const width = Math.ceil(span / buckets / ROLLUP_STEPS) * ROLLUP_STEPS;
   const base = Math.floor(range.lo / ROLLUP_STEPS) * ROLLUP_STEPS;
   const rows = await db.$queryRaw<(BucketRow & { n: bigint })[]>`
-    SELECT min(r."firstStep") AS s0, max(r."lastStep") AS s1, min(r."minValue") AS vmin, max(r."maxValue") AS vmax, sum(r.count) AS n,
+    SELECT min(r."firstStep")::float8 AS s0, max(r."lastStep")::float8 AS s1, min(r."minValue") AS vmin, max(r."maxValue") AS vmax, sum(r.count) AS n,
            (array_agg(r."firstValue" ORDER BY r."firstStep"))[1] AS v0, (array_agg(r."lastValue" ORDER BY r."lastStep" DESC))[1] AS v1,
            (array_agg(extract(epoch from r."firstWall") * 1000 ORDER BY r."firstStep"))[1]::float8 AS w0,
            (array_agg(extract(epoch from r."lastWall") * 1000 ORDER BY r."lastStep" DESC))[1]::float8 AS w1

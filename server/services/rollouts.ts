@@ -37,8 +37,9 @@ const listSelect = {
   length: true,
 } satisfies Prisma.RolloutSelect;
 
-function serialise<T extends { id: bigint }>(row: T): Omit<T, 'id'> & { id: string } {
-  return { ...row, id: row.id.toString() };
+/** Ids leave the server as strings, steps as numbers (BIGINT in the database, exact below 2^53). */
+function serialise<T extends { id: bigint; step: bigint }>(row: T): Omit<T, 'id' | 'step'> & { id: string; step: number } {
+  return { ...row, id: row.id.toString(), step: Number(row.step) };
 }
 
 export const ROLLOUT_SORTS = ['step', 'reward', 'advantage', 'length'] as const;
@@ -86,9 +87,12 @@ export async function listRollouts(db: Db, input: RolloutListInput) {
   return { items, nextCursor: hasMore && last ? `${last[sort]}:${last.id}` : null };
 }
 
-/** The G completions of one prompt at one step, side by side. */
-export async function rolloutGroup(db: Db, runId: string, step: number, clipId: string) {
-  const rows = await db.rollout.findMany({ where: { runId, step, clipId }, orderBy: { sampleIndex: 'asc' } });
+/** The G completions of one prompt at one step, side by side (one group: the clip's groups of that step when groupIndex is left out). */
+export async function rolloutGroup(db: Db, runId: string, step: number, clipId: string, groupIndex?: number) {
+  const rows = await db.rollout.findMany({
+    where: { runId, step, clipId, ...(groupIndex !== undefined ? { groupIndex } : {}) },
+    orderBy: [{ groupIndex: 'asc' }, { sampleIndex: 'asc' }],
+  });
   return rows.map(serialise);
 }
 
@@ -99,13 +103,13 @@ export async function getRollout(db: Db, id: string) {
   return { ...serialise(row), clip };
 }
 
-/** Groups (step, clip) of a run, newest step first, for the group browser. */
+/** Groups (step, group, clip) of a run, newest step first, for the group browser. */
 export async function listGroups(db: Db, runId: string, step: number | undefined, limit: number) {
-  const rows = await db.$queryRaw<{ step: number; clipId: string; n: bigint; mean: number; best: number; fmt: number }[]>`
-    SELECT step, "clipId", count(*) AS n, avg(reward)::float8 AS mean, max(reward)::float8 AS best, avg(coalesce("formatScore", 1))::float8 AS fmt
+  const rows = await db.$queryRaw<{ step: number; groupIndex: number; clipId: string; n: bigint; mean: number; best: number; fmt: number }[]>`
+    SELECT step::float8 AS step, "groupIndex", "clipId", count(*) AS n, avg(reward)::float8 AS mean, max(reward)::float8 AS best, avg(coalesce("formatScore", 1))::float8 AS fmt
     FROM "Rollout" WHERE "runId" = ${runId} ${step !== undefined ? Prisma.sql`AND step = ${step}` : Prisma.empty}
-    GROUP BY step, "clipId" ORDER BY step DESC, "clipId" LIMIT ${limit}`;
-  return rows.map((r) => ({ step: r.step, clipId: r.clipId, samples: Number(r.n), meanReward: r.mean, bestReward: r.best, formatRate: r.fmt }));
+    GROUP BY "Rollout".step, "groupIndex", "clipId" ORDER BY 1 DESC, "groupIndex", "clipId" LIMIT ${limit}`;
+  return rows.map((r) => ({ step: r.step, groupIndex: r.groupIndex, clipId: r.clipId, samples: Number(r.n), meanReward: r.mean, bestReward: r.best, formatRate: r.fmt }));
 }
 
 /** The same clip across steps: one representative (best-reward) sample per step. */

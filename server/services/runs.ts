@@ -95,7 +95,9 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
       experimentId: await experimentId(db, input.experiment),
       config: (input.config ?? {}) as Prisma.InputJsonValue,
       source: (input.source ?? undefined) as Prisma.InputJsonValue | undefined,
+      ...(input.maxSteps !== undefined ? { maxSteps: input.maxSteps } : {}),
       startedAt: new Date(),
+      lastReportAt: new Date(),
       transitions: {
         create: { fromStatus: null, toStatus: status, reason: input.source ? `imported from ${JSON.stringify(input.source)}` : 'created via ingest API' },
       },
@@ -124,7 +126,7 @@ export async function transitionRun(db: Db, runId: string, to: RunStatus, reason
       throw new ConflictError(`run ${runId} cannot go from ${from} to ${to}`);
     }
     const now = new Date();
-    const data: Prisma.RunUpdateInput = { status: to };
+    const data: Prisma.RunUpdateInput = { status: to, lastReportAt: now };
     if (to === 'starting') {
       data.attempt = { increment: 1 };
       if (extra.runnerId) data.runnerId = extra.runnerId;
@@ -178,14 +180,18 @@ export async function getRun(db: Db, runId: string) {
   if (!run) throw new NotFoundError(`run ${runId} does not exist`);
   const logs = await db.runLog.findMany({ where: { runId }, orderBy: { seq: 'desc' }, take: 200 });
   // From the 64-step rollups: ~1/64 of the rows of the points themselves.
-  const keys = await db.$queryRaw<{ key: string; n: bigint; last_step: number }[]>`
+  const keys = await db.$queryRaw<{ key: string; n: bigint; last_step: bigint }[]>`
     SELECT key, sum(count) AS n, max("lastStep") AS last_step FROM "MetricRollup" WHERE "runId" = ${runId} GROUP BY key ORDER BY key`;
   const rolloutCount = await db.rollout.count({ where: { runId } });
   return {
     ...run,
+    // Steps are BIGINT in the database and numbers everywhere else (exact below 2^53; ingest refuses more).
+    lastStep: Number(run.lastStep),
+    maxSteps: Number(run.maxSteps),
+    checkpoints: run.checkpoints.map((c) => ({ ...c, step: Number(c.step) })),
     transitions: run.transitions.map((t) => ({ ...t, id: t.id.toString() })),
     logTail: logs.reverse().map((l) => ({ seq: l.seq, line: l.line, at: l.at })),
-    metricKeys: keys.map((k) => ({ key: k.key, points: Number(k.n), lastStep: k.last_step })),
+    metricKeys: keys.map((k) => ({ key: k.key, points: Number(k.n), lastStep: Number(k.last_step) })),
     rolloutCount,
   };
 }
@@ -235,6 +241,6 @@ export async function listRuns(db: Db, input: ListRunsInput) {
     },
   });
   const hasMore = rows.length > input.limit;
-  const items = hasMore ? rows.slice(0, input.limit) : rows;
+  const items = (hasMore ? rows.slice(0, input.limit) : rows).map((r) => ({ ...r, lastStep: Number(r.lastStep), maxSteps: Number(r.maxSteps) }));
   return { items, nextCursor: hasMore ? items[items.length - 1]!.id : null };
 }

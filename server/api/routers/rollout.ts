@@ -26,8 +26,8 @@ export const rolloutRouter = createTRPCRouter({
     .input(z.object({ runId: z.string().min(1), step: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) => listGroups(ctx.db, input.runId, input.step, input.limit)),
   group: publicProcedure
-    .input(z.object({ runId: z.string().min(1), step: z.number().int().min(0), clipId: z.string().min(1) }))
-    .query(({ ctx, input }) => rolloutGroup(ctx.db, input.runId, input.step, input.clipId)),
+    .input(z.object({ runId: z.string().min(1), step: z.number().int().min(0), clipId: z.string().min(1), groupIndex: z.number().int().min(0).optional() }))
+    .query(({ ctx, input }) => rolloutGroup(ctx.db, input.runId, input.step, input.clipId, input.groupIndex)),
   get: publicProcedure.input(z.object({ id: z.string().regex(/^\d+$/, 'rollout ids are numeric') })).query(({ ctx, input }) => getRollout(ctx.db, input.id)),
   clipAcrossSteps: publicProcedure
     .input(z.object({ runId: z.string().min(1), clipId: z.string().min(1), limit: z.number().int().min(1).max(1000).default(200) }))
