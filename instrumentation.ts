@@ -12,5 +12,9 @@ export async function register() {
       }
       throw e;
     }
+    // No run stays "running" forever: runs whose runner or importer went silent move to failed.
+    const { db } = await import('./server/db');
+    const { startHousekeeping } = await import('./server/services/housekeeping');
+    startHousekeeping(db, env().RUN_LOST_CONTACT_MS);
   }
 }

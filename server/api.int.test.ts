@@ -112,7 +112,7 @@ describe('ingest API over HTTP', () => {
     expect(p?.value).toBeCloseTo(0.9);
     // the 64-step rollup the charts read follows the re-emitted value
     const rollup = await db().metricRollup.findUnique({ where: { runId_key_bucket: { runId: id, key: 'reward', bucket: 0 } } });
-    expect(rollup).toMatchObject({ count: 3, firstStep: 0, lastStep: 2, lastValue: 0.9, maxValue: 0.9, minValue: 0 });
+    expect(rollup).toMatchObject({ count: 3, firstStep: 0n, lastStep: 2n, lastValue: 0.9, maxValue: 0.9, minValue: 0 }); // BIGINT steps
     const run = await caller.run.get({ id });
     expect(run.lastStep).toBe(2);
     expect(run.metricKeys.map((k) => k.key)).toEqual(['reward', 'think_score']);

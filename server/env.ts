@@ -29,6 +29,12 @@ const serverEnvSchema = z.object({
   EMBEDDING_MODEL: z.string().min(1).optional(),
   /** Seconds after which a runner without heartbeat is not counted alive. */
   RUNNER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).max(3600).default(15),
+  /**
+   * A starting/running run whose runner or importer has not reported for this long, and that no live runner
+   * holds or can resume, is marked failed ("lost contact"). Keep it well past RUNNER_LOCK_MS (default 30 s):
+   * a stalled job is handed to another runner after the lock expires, and must not be failed before that.
+   */
+  RUN_LOST_CONTACT_MS: z.coerce.number().int().min(60_000, 'must be at least 60000 (well past RUNNER_LOCK_MS)').max(7 * 24 * 3600_000).default(15 * 60_000),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
