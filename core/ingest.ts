@@ -19,11 +19,28 @@ export const MAX_WALL_TIME_MS = 8.64e15;
 
 const step = z
   .number({ error: 'must be a number' })
-  .int('must be an integer')
   .min(0, 'must be ≥ 0')
-  .max(MAX_STEP, `must be ≤ 2^53 − 1 (${MAX_STEP}), the largest integer stored exactly`);
+  .max(MAX_STEP, `must be ≤ 2^53 − 1 (${MAX_STEP}), the largest integer stored exactly`)
+  .refine((n) => Number.isInteger(n), 'must be an integer');
 const int32 = z.number().int('must be an integer').min(0, 'must be ≥ 0').max(MAX_INT32, `must be ≤ ${MAX_INT32}`);
 const finite = z.number({ error: 'must be a number' }).finite('must be finite');
+
+/** JSON nesting the server stores (deeper values exhaust the stack of the JSON code on the way to JSONB). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a JSON-like value nests at most `max` levels (iterative: safe on any input). */
+export function jsonDepthAtMost(value: unknown, max: number): boolean {
+  const stack: { v: unknown; d: number }[] = [{ v: value, d: 0 }];
+  while (stack.length > 0) {
+    const { v, d } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ v: child, d: d + 1 });
+  }
+  return true;
+}
+
+const shallowJson = z.unknown().refine((v) => jsonDepthAtMost(v, MAX_JSON_DEPTH), `must nest at most ${MAX_JSON_DEPTH} levels`);
 
 const thinkSubjectSchema = z.object({
   subject: z.string(),
@@ -55,13 +72,13 @@ export const ingestRolloutSchema = z.object({
   reward: finite,
   advantage: finite,
   length: int32,
-  breakdown: z.unknown().optional(),
+  breakdown: shallowJson.optional(),
 });
 
 export const ingestCheckpointSchema = z.object({
   step,
   path: z.string().min(1).max(4000),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.record(z.string(), z.unknown()).refine((v) => jsonDepthAtMost(v, MAX_JSON_DEPTH), `must nest at most ${MAX_JSON_DEPTH} levels`).optional(),
 });
 
 export const ingestLogSchema = z.object({

@@ -3,7 +3,8 @@
  * fails (an outage: a 5xx the client retries), and words the refusal without Prisma's internals.
  *
  * PostgreSQL SQLSTATE classes (https://www.postgresql.org/docs/current/errcodes-appendix.html): 22 data
- * exception (value out of range, invalid text encoding, invalid JSON), 23 integrity constraint violation.
+ * exception (value out of range, invalid text encoding, invalid JSON), 23 integrity constraint violation,
+ * 54 program limit exceeded (a value too large or too deeply nested).
  * Prisma wraps them as PrismaClientKnownRequestError with `meta.driverAdapterError.cause.originalCode`
  * (driver adapters) or with its own value codes (P2000 value too long, P2005/P2006/P2007 invalid value,
  * P2011/P2012 missing value, P2019/P2020 out of range, P2033 number does not fit in 64 bits).
@@ -38,13 +39,13 @@ function sqlState(e: unknown): string | null {
 }
 
 /**
- * The database's reason when `e` is a refusal of the data sent (SQLSTATE class 22 or 23, or one of Prisma's
+ * The database's reason when `e` is a refusal of the data sent (SQLSTATE class 22, 23 or 54, or one of Prisma's
  * value errors), in one line; null for anything else (connection lost, timeouts, bugs).
  */
 export function databaseRefusal(e: unknown): string | null {
   const state = sqlState(e);
   const isPrismaValue = e instanceof Prisma.PrismaClientKnownRequestError && PRISMA_VALUE_CODES.has(e.code);
-  if (!isPrismaValue && !(state && (state.startsWith('22') || state.startsWith('23')))) return null;
+  if (!isPrismaValue && !(state && (state.startsWith('22') || state.startsWith('23') || state.startsWith('54')))) return null;
   if (e instanceof Prisma.PrismaClientKnownRequestError) {
     const cause = adapterCause(e.meta);
     const msg = cause?.originalMessage ?? cause?.message;

@@ -117,7 +117,7 @@ async function insertLogs(db: Db, runId: string, chunk: IngestBatch['logs']): Pr
  * Writes `items` in chunks; a chunk the database refuses as data (not an outage) is split until the refused
  * item is alone, which is then reported through `reject` with the database's reason. Other errors propagate.
  */
-async function writeIsolating<T>(
+export async function writeIsolating<T>(
   items: readonly T[],
   chunkSize: number,
   write: (chunk: T[]) => Promise<number>,
@@ -190,6 +190,8 @@ export async function ingestEvents(db: Db, runId: string, envelope: IngestEnvelo
   return { metrics: nMetrics, rollouts: nRollouts, checkpoints: nCheckpoints, logs: nLogs, rejected, sanitized };
 }
 
+const INGEST_TOTAL = (e: IngestEnvelope) => e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length;
+
 /** ingestEvents for the HTTP route: a batch with rejected items answers 400 naming them (the rest is stored). */
 export async function ingestEventsOrReject(db: Db, runId: string, envelope: IngestEnvelope): Promise<IngestResponse> {
   const out = await ingestEvents(db, runId, envelope);
@@ -203,8 +205,6 @@ export async function ingestEventsOrReject(db: Db, runId: string, envelope: Inge
   }
   return out;
 }
-
-const INGEST_TOTAL = (e: IngestEnvelope) => e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length;
 
 /** The previous name of ingestEvents for a batch that is already fully valid (kept for callers inside the server). */
 export async function applyIngestBatch(db: Db, runId: string, batch: IngestBatch): Promise<IngestCounts> {
