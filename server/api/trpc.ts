@@ -6,7 +6,9 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { db } from '../db';
+import { databaseRefusal } from '../services/db-errors';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../services/errors';
+import { Prisma } from '../generated/prisma/client';
 
 export async function createTRPCContext(opts: { headers: Headers }) {
   return { db: db(), headers: opts.headers };
@@ -36,6 +38,14 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
     if (cause instanceof ValidationError) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
     if (cause instanceof ConflictError) throw new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
     if (cause instanceof UnavailableError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
+    // Database errors never reach a client with Prisma's internals: a refused value is the input's fault.
+    const refusal = databaseRefusal(cause);
+    if (refusal) throw new TRPCError({ code: 'BAD_REQUEST', message: `the database refused a value: ${refusal}`, cause });
+    if (cause instanceof Prisma.PrismaClientKnownRequestError || cause instanceof Prisma.PrismaClientUnknownRequestError || cause instanceof Prisma.PrismaClientValidationError) {
+      const ref = Math.random().toString(36).slice(2, 10);
+      console.error(`database error [${ref}]`, cause);
+      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `internal error [${ref}] (details in the server log)`, cause });
+    }
   }
   return result;
 });
