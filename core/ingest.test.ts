@@ -61,18 +61,19 @@ describe('sanitizeText', () => {
     expect(sanitizeText('\uDC00\uD800')).toEqual({ text: '\uFFFD\uFFFD', change: '2 lone surrogates replaced by U+FFFD' }); // reversed pair
   });
 
-  it('property: the result is well-formed UTF-16 without U+0000, and well-formed text is unchanged', () => {
+  it('property: the result is well-formed UTF-16 without U+0000 and as long, and well-formed text is unchanged', () => {
+    const piece = fc.oneof(fc.constantFrom('\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D\uDE00', 'a', 'é', ' '), fc.string({ maxLength: 4 }));
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (s) => {
+      fc.property(fc.array(piece, { maxLength: 24 }).map((parts) => parts.join('')), (s) => {
         const r = sanitizeText(s);
         const out = r ? r.text : s;
-        expect(out.includes('\u0000')).toBe(false);
-        expect(Buffer.from(out, 'utf8').toString('utf8')).toBe(out); // round-trips through UTF-8
-        if (r === null) expect(out).toBe(s);
-        expect(out.length).toBe(s.length);
+        const wellFormed = Buffer.from(out, 'utf8').toString('utf8') === out; // survives UTF-8
+        const unchangedIfFine = r !== null || (!s.includes('\u0000') && Buffer.from(s, 'utf8').toString('utf8') === s);
+        return !out.includes('\u0000') && wellFormed && out.length === s.length && unchangedIfFine;
       }),
+      { numRuns: 500 },
     );
-  });
+  }, 30_000);
 
   it('sanitises every string of a batch, keys included, and notes item and field; a rollout records it in its breakdown', () => {
     const env = ingestEnvelopeSchema.parse({
@@ -93,5 +94,15 @@ describe('sanitizeText', () => {
     expect(batch.rollouts[0]).toBe(v.batch.rollouts[0]); // untouched items are the same objects
     expect(batch.rollouts[1]!.breakdown).toEqual({ 'k\uFFFD': 'v', ingestSanitized: ['completion: 1 U+0000 replaced by U+FFFD', 'think.0.subject: 1 lone surrogate replaced by U+FFFD', 'breakdown.k\uFFFD: key: 1 U+0000 replaced by U+FFFD'] });
     expect(sanitizeJsonText({ reason: 'failed: \u0000' })).toEqual({ value: { reason: 'failed: \uFFFD' }, changes: [{ field: 'reason', change: '1 U+0000 replaced by U+FFFD' }] });
+  });
+});
+
+describe('progress', () => {
+  it('an invalid progress is rejected on its own; the items still count', () => {
+    const v = validateIngestItems(ingestEnvelopeSchema.parse({ metrics: [metric(1)], progress: { step: 3, maxSteps: -1 } }));
+    expect(v.batch.metrics).toHaveLength(1);
+    expect(v.batch.progress).toBeUndefined();
+    expect(v.rejected).toEqual([{ item: 'progress', field: 'maxSteps', message: 'must be ≥ 0' }]);
+    expect(validateIngestItems(ingestEnvelopeSchema.parse({ progress: { step: 3e9, maxSteps: 1e10 } })).batch.progress).toEqual({ step: 3e9, maxSteps: 1e10 });
   });
 });

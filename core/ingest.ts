@@ -109,7 +109,7 @@ export const ingestEnvelopeSchema = z.object({
   rollouts: z.array(z.unknown()).max(20_000).default([]),
   checkpoints: z.array(z.unknown()).max(1000).default([]),
   logs: z.array(z.unknown()).max(20_000).default([]),
-  progress: progressSchema.optional(),
+  progress: z.unknown().optional(),
 });
 export type IngestEnvelope = z.infer<typeof ingestEnvelopeSchema>;
 
@@ -164,8 +164,14 @@ export function validateIngestItems(envelope: IngestEnvelope): ValidatedIngestBa
       }
     });
   }
+  let progress: IngestBatch['progress'];
+  if (envelope.progress !== undefined) {
+    const p = progressSchema.safeParse(envelope.progress);
+    if (p.success) progress = p.data;
+    else rejected.push({ item: 'progress', field: p.error.issues[0]!.path.join('.') || '(item)', message: p.error.issues[0]!.message });
+  }
   return {
-    batch: { runnerId: envelope.runnerId, progress: envelope.progress, ...valid },
+    batch: { runnerId: envelope.runnerId, progress, ...valid },
     indexes,
     rejected,
   };

@@ -190,7 +190,7 @@ export async function ingestEvents(db: Db, runId: string, envelope: IngestEnvelo
   return { metrics: nMetrics, rollouts: nRollouts, checkpoints: nCheckpoints, logs: nLogs, rejected, sanitized };
 }
 
-const INGEST_TOTAL = (e: IngestEnvelope) => e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length;
+const INGEST_TOTAL = (e: IngestEnvelope) => e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length + (e.progress !== undefined ? 1 : 0);
 
 /** ingestEvents for the HTTP route: a batch with rejected items answers 400 naming them (the rest is stored). */
 export async function ingestEventsOrReject(db: Db, runId: string, envelope: IngestEnvelope): Promise<IngestResponse> {
