@@ -8,6 +8,7 @@ import type { RunReporter } from '../report';
 import { ImportSink, wallTimesFromElapsed } from './common';
 import { checkImportFormat, detectImportFormat, importRunDirectory, recognizeImportFormat } from './index';
 import { parsePythonJson } from './jsonl';
+import { latestLineage } from './verl';
 import { classifyLoggingLine, firstGroupWithNonZeroAdvantageSum, LoggedCompletionDedupe, parseElapsedSeconds, parseStepField, type LoggedCompletion } from './swift-format';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -379,6 +380,20 @@ describe('verl import', () => {
     // --num-generations cross-checks the uid groups
     const checked = await importRunDirectory(join(CASES, 'importer-verl-uid-groups'), new Collect(), { format: 'verl', numGenerations: 4 });
     expect(checked.warnings).toContainEqual(expect.stringMatching(/2 of 2 groups do not have num_generations = 4 \(--num-generations\) samples \(sizes 3\)/));
+  });
+
+  it('a resumed verl appending to the same file logger keeps one lineage: the later launch owns its steps', async () => {
+    expect(latestLineage([1, 2, 3, 4, 5, 6, 5, 6, 7])).toEqual({ kept: [0, 1, 2, 3, 6, 7, 8], superseded: new Set([4, 5]) });
+    expect(latestLineage([0, 1, 1, 2])).toEqual({ kept: [0, 1, 2, 3], superseded: new Set() }); // a repeated step is not a restart
+    expect(latestLineage([1, 2, 3, 9, 10, 2, 3])).toEqual({ kept: [0, 5, 6], superseded: new Set([1, 2, 3, 4]) }); // v0's 9, 10 belong to the abandoned lineage
+    const dir = await mkdtemp(join(tmpdir(), 'verl-resume-'));
+    const line = (step: number, v: number) => JSON.stringify({ step, data: { 'critic/score/mean': v, 'timing_s/step': 10 } });
+    await writeFile(join(dir, 'exp.jsonl'), [line(1, 1), line(2, 2), line(3, 3), line(2, 20), line(3, 30), line(4, 40)].join('\n'));
+    await writeFile(join(dir, '1.jsonl'), JSON.stringify({ input: 'p', output: 'o', gts: 'g', score: 1, step: 1 }));
+    const r = new Collect();
+    const result = await importRunDirectory(dir, r, { format: 'verl' });
+    expect([1, 2, 3, 4].map((s) => r.value(s, 'reward'))).toEqual([1, 20, 30, 40]);
+    expect(result.notImported).toContainEqual({ kind: 'metrics', count: 4, reason: expect.stringMatching(/^superseded: a resumed launch/), where: 'exp.jsonl' });
   });
 
   it('case ingest-step-beyond-int32 (verl-run): steps up to 3,000,000,000 are read as they are', async () => {

@@ -12,6 +12,8 @@
  * Metrics: verl's `file` logger (verl/utils/tracking.py FileLogger) writes `{"step": N, "data": {...}}` lines to
  * `$VERL_FILE_LOGGER_PATH` or `<root>/<project>/<experiment>.jsonl`; such files here or one folder down are read.
  * Relative time: the sum of `timing_s/step` (seconds of each step, metric_utils.py compute_timing_metrics).
+ * A resumed verl appends to the same file logger: where the step goes back, the later launch's lines are kept.
+ * Rollout dumps are rewritten per step by whichever launch ran it last, so they are taken as they are.
  * Checkpoints: `global_step_N/` folders.
  */
 import { join } from 'node:path';
@@ -77,6 +79,12 @@ async function importMetrics(dir: string, launch: number, sink: ImportSink): Pro
       continue;
     }
     for (const e of errors) sink.error(path, e.line, e.message);
+    const { kept, superseded } = latestLineage(records.map((r) => r.value.step));
+    if (superseded.size > 0) {
+      const points = [...superseded].reduce((a, i) => a + mapMetricRecord(records[i]!.value.data).length, 0);
+      sink.notImported('metrics', points, 'superseded: a resumed launch appended to this file restarts at an earlier step (the later launch is kept)', sink.rel(path));
+    }
+    records.splice(0, records.length, ...kept.map((i) => records[i]!));
     // Elapsed seconds at each line: the running sum of timing_s/step (verl logs every step).
     let elapsed = 0;
     let timed = 0;
@@ -98,6 +106,25 @@ async function importMetrics(dir: string, launch: number, sink: ImportSink): Pro
     });
     sink.addMetrics(launch, points, sink.rel(path));
   }
+}
+
+/**
+ * One lineage of an appended log: where the step goes back (a resumed launch appending to the same file), the
+ * later launch owns every step from its first one on. Returns the indexes kept (in order) and those dropped.
+ */
+export function latestLineage(steps: readonly number[]): { kept: number[]; superseded: Set<number> } {
+  // Launch boundaries: a step lower than the one before.
+  const starts: number[] = [0];
+  for (let i = 1; i < steps.length; i++) if (steps[i]! < steps[i - 1]!) starts.push(i);
+  const superseded = new Set<number>();
+  let cut = Infinity;
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const from = starts[k]!;
+    const to = k + 1 < starts.length ? starts[k + 1]! : steps.length;
+    for (let i = from; i < to; i++) if (steps[i]! >= cut) superseded.add(i);
+    for (let i = from; i < to; i++) cut = Math.min(cut, steps[i]!);
+  }
+  return { kept: steps.map((_, i) => i).filter((i) => !superseded.has(i)), superseded };
 }
 
 export async function verlDumpFiles(dir: string): Promise<{ step: number; path: string }[]> {
