@@ -84,3 +84,10 @@ export function scorerText(s: RunScorer | null): string {
   const detail = parts.join('; ');
   return s.label ? `${s.label} — ${detail}` : detail;
 }
+
+/** A short name for tooltips: the stored label, else the providers' kinds and ids. */
+export function scorerShort(s: RunScorer): string {
+  if (s.label) return s.label;
+  const name = (p: RunScorer['embedder']) => (p ? `${p.kind}${p.id ? ` ${p.id}` : ''}` : 'none');
+  return `embedder ${name(s.embedder)} · judge ${name(s.judge)}${s.approximate ? ' (approximate)' : ''}`;
+}
