@@ -204,9 +204,10 @@ export function viewFromColumnRows(rows: readonly ColumnPointRow[], starts: Read
     out.value.push(r.value);
     out.wall.push(r.wall);
     if (out.smoothed) {
+      // A block whose rollup is not written yet (a batch being ingested right now) has no state: its
+      // smoothed values are left out (NaN) rather than guessed; the next refresh has them.
       const s = starts.get(r.block);
-      if (!s) throw new Error(`no EMA state for block ${r.block}: rollups are missing`);
-      out.smoothed.push(sm.constant ? r.value : emaValue(emaAdvance(s, r.rank, r.part, sm.w), sm.w));
+      out.smoothed.push(sm.constant ? r.value : s ? emaValue(emaAdvance(s, r.rank, r.part, sm.w), sm.w) : Number.NaN);
     }
   }
   out.reduced = out.step.length < totalPoints;

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { cn } from '../ui/cn';
 
 export interface MetricPickerProps {
@@ -17,7 +17,16 @@ export interface MetricPickerProps {
  * Which metric charts the run page shows: a dropdown of checkboxes over the logged keys, written to
  * `?keys=` (core/view-state.ts). "All" resets to every key.
  */
-export function MetricPicker({ available, selected, onChange, className }: MetricPickerProps) {
+export function MetricPicker({ available, selected: fromUrl, onChange, className }: MetricPickerProps) {
+  // The URL updates a moment later (router navigation): show the choice at once meanwhile.
+  const [pending, setPending] = useState<readonly string[] | null>(null);
+  const urlKey = fromUrl.join(',');
+  useEffect(() => setPending(null), [urlKey]);
+  const selected = pending ?? fromUrl;
+  const choose = (keys: string[]) => {
+    setPending(keys);
+    onChange(keys);
+  };
   const all = selected.length === 0;
   const chosen = new Set(all ? available : selected);
   const extra = selected.filter((k) => !available.includes(k)); // asked for in the URL, not logged (yet)
@@ -38,7 +47,7 @@ export function MetricPicker({ available, selected, onChange, className }: Metri
     if (next.has(key)) next.delete(key);
     else next.add(key);
     const list = options.filter((k) => next.has(k));
-    onChange(list.length === available.length && available.every((k) => next.has(k)) && extra.every((k) => !next.has(k)) ? [] : list);
+    choose(list.length === available.length && available.every((k) => next.has(k)) && extra.every((k) => !next.has(k)) ? [] : list);
   };
 
   return (
@@ -55,7 +64,7 @@ export function MetricPicker({ available, selected, onChange, className }: Metri
         className="absolute left-0 z-20 mt-1 max-h-80 w-64 overflow-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
       >
         <div className="mb-1 flex gap-2 text-xs">
-          <button type="button" className="underline disabled:no-underline disabled:opacity-50" disabled={all} onClick={() => onChange([])} data-testid="metric-picker-all">
+          <button type="button" className="underline disabled:no-underline disabled:opacity-50" disabled={all} onClick={() => choose([])} data-testid="metric-picker-all">
             All
           </button>
         </div>
