@@ -558,8 +558,8 @@ function HoverTooltip({
                   </span>
                 )}
               </td>
-              {anySmoothed && <td className="pr-2 text-right font-medium">{smoothed === null ? '' : formatMetricValue(smoothed)}</td>}
-              <td className={cn('pr-2 text-right', anySmoothed && 'text-zinc-500 dark:text-zinc-400')}>
+              {anySmoothed && <td className="whitespace-nowrap pr-2 text-right font-medium">{smoothed === null ? '' : formatMetricValue(smoothed)}</td>}
+              <td className={cn('whitespace-nowrap pr-2 text-right', anySmoothed && 'text-zinc-500 dark:text-zinc-400')}>
                 {anySmoothed ? 'raw ' : ''}
                 {formatMetricValue(raw)}
                 {s.unit ? ` ${s.unit}` : ''}
@@ -570,7 +570,7 @@ function HoverTooltip({
                   </span>
                 )}
               </td>
-              <td className="text-right text-zinc-400">{step !== hover.step ? `step ${step}` : ''}</td>
+              <td className="whitespace-nowrap text-right text-zinc-400">{step !== hover.step ? `step ${step}` : ''}</td>
             </tr>
           ))}
         </tbody>
