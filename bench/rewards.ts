@@ -141,11 +141,11 @@ function measureTscore(pairs: { pred: ThinkSubject[]; ref: ThinkSubject[] }[], v
   return { completions: done, seconds: elapsed / 1000, completionsPerSecond: done / (elapsed / 1000), completionsPerCpuSecond: done / cpuSeconds };
 }
 
-export async function runRewardsBench(options: { seed?: number; seconds?: number; batches?: number } = {}): Promise<RewardsBenchResult> {
+export async function runRewardsBench(options: { seed?: number; seconds?: number; batches?: number; prompts?: number } = {}): Promise<RewardsBenchResult> {
   const rng = mulberry32(options.seed ?? 7);
   const seconds = options.seconds ?? 2;
   const G = 7;
-  const prompts = 400;
+  const prompts = options.prompts ?? 400;
   const references = Array.from({ length: prompts }, () => makeReference(rng));
   const pairs = references.flatMap((ref) => Array.from({ length: G }, () => ({ ref, pred: perturb(rng, ref) })));
 

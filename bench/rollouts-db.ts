@@ -19,9 +19,10 @@ const rows = arg('rows', 1_000_000);
 const G = 7;
 const clipsPerStep = 8;
 const steps = Math.ceil(rows / (G * clipsPerStep));
+// $BENCH_DATABASE_URL as is (npm test's smoke run gives a scratch database), else a database of its own.
 const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 base.pathname = `/videocap_bench_rollouts`;
-const url = base.toString();
+const url = process.env.BENCH_DATABASE_URL ?? base.toString();
 
 await ensureDatabase(url);
 await deployMigrations(url);

@@ -5,41 +5,44 @@ import { csvField, csvFileName, parseCsv, seriesToCsv, toCsv } from './csv';
 describe('seriesToCsv', () => {
   it('writes header and raw rows with CRLF line ends', () => {
     const csv = seriesToCsv([
-      { run: 'grpo-a', key: 'reward', steps: [1, 2], wallTimes: [1_700_000_000_000, 1_700_000_001_500], values: [0.5, 0.75] },
+      { runId: 'ck1', run: 'grpo-a', key: 'reward', steps: [1, 2], wallTimes: [1_700_000_000_000, 1_700_000_001_500], values: [0.5, 0.75], scorer: 'lexical; δ 0.5' },
+      { runId: 'ck2', run: 'grpo-a', key: 'reward', steps: [1], wallTimes: [1_700_000_000_000], values: [0.25] },
     ]);
     expect(csv).toBe(
-      'run,key,step,wall_time,value\r\n' +
-        'grpo-a,reward,1,1700000000,0.5\r\n' +
-        'grpo-a,reward,2,1700000001.5,0.75\r\n',
+      'run_id,run,key,step,wall_time,value,scorer\r\n' +
+        'ck1,grpo-a,reward,1,1700000000,0.5,lexical; δ 0.5\r\n' +
+        'ck1,grpo-a,reward,2,1700000001.5,0.75,lexical; δ 0.5\r\n' +
+        'ck2,grpo-a,reward,1,1700000000,0.25,\r\n',
     );
   });
 
   it('quotes run names with commas, quotes and newlines (RFC 4180)', () => {
     const run = 'tscore, "escore"\nablation';
-    const csv = seriesToCsv([{ run, key: 'think_score', steps: [3], wallTimes: [1000], values: [0.25] }]);
-    expect(csv).toBe('run,key,step,wall_time,value\r\n"tscore, ""escore""\nablation",think_score,3,1,0.25\r\n');
+    const csv = seriesToCsv([{ runId: 'r1', run, key: 'think_score', steps: [3], wallTimes: [1000], values: [0.25], scorer: 'thresholds 0.28, 0.35' }]);
+    expect(csv).toBe('run_id,run,key,step,wall_time,value,scorer\r\nr1,"tscore, ""escore""\nablation",think_score,3,1,0.25,"thresholds 0.28, 0.35"\r\n');
     const rows = parseCsv(csv);
     expect(rows).toEqual([
-      ['run', 'key', 'step', 'wall_time', 'value'],
-      [run, 'think_score', '3', '1', '0.25'],
+      ['run_id', 'run', 'key', 'step', 'wall_time', 'value', 'scorer'],
+      ['r1', run, 'think_score', '3', '1', '0.25', 'thresholds 0.28, 0.35'],
     ]);
   });
 
   it('writes non-finite values by name and leaves missing wall times empty', () => {
-    const csv = seriesToCsv([{ run: 'r', key: 'loss', steps: [1, 2, 3], values: [NaN, Infinity, -Infinity] }]);
+    const csv = seriesToCsv([{ runId: 'id', run: 'r', key: 'loss', steps: [1, 2, 3], values: [NaN, Infinity, -Infinity] }]);
     expect(parseCsv(csv).slice(1)).toEqual([
-      ['r', 'loss', '1', '', 'NaN'],
-      ['r', 'loss', '2', '', 'Infinity'],
-      ['r', 'loss', '3', '', '-Infinity'],
+      ['id', 'r', 'loss', '1', '', 'NaN', ''],
+      ['id', 'r', 'loss', '2', '', 'Infinity', ''],
+      ['id', 'r', 'loss', '3', '', '-Infinity', ''],
     ]);
   });
 
-  it('property: parseCsv(seriesToCsv(x)) recovers run names, keys, steps and values', () => {
+  it('property: parseCsv(seriesToCsv(x)) recovers run ids, names, keys, steps, values and scorers', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
             run: fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'é', 'x') }),
+            scorer: fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', ';', ' ', 'δ') }),
             key: fc.string(),
             points: fc.array(fc.tuple(fc.integer({ min: 0, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true })), { maxLength: 5 }),
           }),
@@ -47,12 +50,12 @@ describe('seriesToCsv', () => {
         ),
         (series) => {
           const csv = seriesToCsv(
-            series.map((s) => ({ run: s.run, key: s.key, steps: s.points.map((p) => p[0]), values: s.points.map((p) => p[1]) })),
+            series.map((s, i) => ({ runId: `id${i}`, run: s.run, key: s.key, steps: s.points.map((p) => p[0]), values: s.points.map((p) => p[1]), scorer: s.scorer })),
           );
           const rows = parseCsv(csv).slice(1);
-          const expected = series.flatMap((s) => s.points.map((p) => [s.run, s.key, String(p[0]), '', String(p[1])]));
+          const expected = series.flatMap((s, i) => s.points.map((p) => [`id${i}`, s.run, s.key, String(p[0]), '', String(p[1]), s.scorer]));
           expect(rows).toEqual(expected);
-          for (const r of rows) expect(Number(r[4])).toBe(Number(r[4]));
+          for (const r of rows) expect(Number(r[5])).toBe(Number(r[5]));
         },
       ),
     );

@@ -1,7 +1,13 @@
 /**
  * CSV export of plotted metric series (RFC 4180): one row per raw point, never smoothed values.
  *
- *   run,key,step,wall_time,value
+ *   run_id,run,key,step,wall_time,value,scorer
+ *
+ * `run_id` identifies the run (names are not unique), `run` is its name as the legend shows it.
+ * `scorer` says how the run's scores were produced (core/scorer-view.ts `scorerText`: embedder,
+ * judge, prompt version, thresholds, "approximate" for offline lexical providers); empty when the
+ * run recorded none. A column rather than a `#` comment line, which spreadsheets show as data and
+ * pandas reads only with `comment='#'`.
  *
  * `wall_time` is Unix time in seconds with millisecond precision, as TensorBoard's CSV export and
  * `pandas.to_datetime(df.wall_time, unit="s")` expect. Non-finite values are written as `NaN`,
@@ -10,12 +16,15 @@
  * quotes inside are doubled.
  */
 
-export const CSV_HEADER = ['run', 'key', 'step', 'wall_time', 'value'] as const;
+export const CSV_HEADER = ['run_id', 'run', 'key', 'step', 'wall_time', 'value', 'scorer'] as const;
 
 /** One plotted series in columns, as the charts hold it. */
 export interface CsvSeries {
-  /** Run name (or id) as the user sees it in the legend. */
+  runId: string;
+  /** Run name as the user sees it in the legend. */
   run: string;
+  /** How the run's scores were produced (one line); '' or absent when unknown. */
+  scorer?: string;
   key: string;
   steps: ArrayLike<number>;
   /** Epoch milliseconds, aligned with `steps`; optional (empty cells when absent). */
@@ -52,12 +61,13 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 export function seriesToCsv(series: readonly CsvSeries[]): string {
   const parts: string[] = [CSV_HEADER.join(',') + '\r\n'];
   for (const s of series) {
-    const run = csvField(s.run);
+    const run = `${csvField(s.runId)},${csvField(s.run)}`;
     const key = csvField(s.key);
+    const scorer = csvField(s.scorer ?? '');
     const n = Math.min(s.steps.length, s.values.length);
     for (let i = 0; i < n; i++) {
       const wall = s.wallTimes && i < s.wallTimes.length ? formatWallTime(s.wallTimes[i]) : '';
-      parts.push(`${run},${key},${formatNumber(s.steps[i])},${wall},${formatNumber(s.values[i])}\r\n`);
+      parts.push(`${run},${key},${formatNumber(s.steps[i])},${wall},${formatNumber(s.values[i])},${scorer}\r\n`);
     }
   }
   return parts.join('');

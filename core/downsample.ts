@@ -31,6 +31,8 @@ export interface DownsampledSeries {
   max: Float64Array;
   /** Index of each kept point in the input arrays, e.g. to pick its wall time. */
   index: Uint32Array;
+  /** Bucket (column) of each kept point, 0 … buckets − 1, non-decreasing. */
+  column: Uint32Array;
   /** Points in range whose y was NaN or ±Infinity; they are left out (a chart cannot draw them). */
   nonFinite: number;
 }
@@ -88,6 +90,7 @@ function emptyResult(nonFinite = 0): DownsampledSeries {
     min: new Float64Array(0),
     max: new Float64Array(0),
     index: new Uint32Array(0),
+    column: new Uint32Array(0),
     nonFinite,
   };
 }
@@ -124,6 +127,7 @@ export function downsample(xs: ArrayLike<number>, ys: ArrayLike<number>, options
   const omin = new Float64Array(capacity);
   const omax = new Float64Array(capacity);
   const oidx = new Uint32Array(capacity);
+  const ocol = new Uint32Array(capacity);
   let k = 0;
 
   let finiteCount = 0;
@@ -143,7 +147,7 @@ export function downsample(xs: ArrayLike<number>, ys: ArrayLike<number>, options
     let bucket = scale > 0 ? Math.floor((xs[i] - xMin) * scale) : 0;
     if (bucket >= buckets) bucket = buckets - 1;
     if (bucket !== current) {
-      if (firstI >= 0) k = emitBucket(xs, ys, ox, oy, omin, omax, oidx, k, firstI, minI, maxI, lastI, minV, maxV);
+      if (firstI >= 0) k = emitBucket(xs, ys, ox, oy, omin, omax, oidx, ocol, current, k, firstI, minI, maxI, lastI, minV, maxV);
       current = bucket;
       firstI = i;
       minI = i;
@@ -159,7 +163,7 @@ export function downsample(xs: ArrayLike<number>, ys: ArrayLike<number>, options
     }
     lastI = i;
   }
-  if (firstI >= 0) k = emitBucket(xs, ys, ox, oy, omin, omax, oidx, k, firstI, minI, maxI, lastI, minV, maxV);
+  if (firstI >= 0) k = emitBucket(xs, ys, ox, oy, omin, omax, oidx, ocol, current, k, firstI, minI, maxI, lastI, minV, maxV);
 
   const nonFinite = end - start - finiteCount;
   if (finiteCount <= buckets) return keepAll(xs, ys, start, end, buckets, xMin, scale);
@@ -170,6 +174,7 @@ export function downsample(xs: ArrayLike<number>, ys: ArrayLike<number>, options
     min: omin.slice(0, k),
     max: omax.slice(0, k),
     index: oidx.slice(0, k),
+    column: ocol.slice(0, k),
     nonFinite,
   };
 }
@@ -209,6 +214,7 @@ function keepAll(
     min: new Float64Array(finiteCount),
     max: new Float64Array(finiteCount),
     index: new Uint32Array(finiteCount),
+    column: new Uint32Array(finiteCount),
     nonFinite,
   };
   let k = 0;
@@ -221,6 +227,7 @@ function keepAll(
     out.min[k] = bucketMin[b];
     out.max[k] = bucketMax[b];
     out.index[k] = i;
+    out.column[k] = b;
     k++;
   }
   return out;
@@ -235,6 +242,8 @@ function emitBucket(
   omin: Float64Array,
   omax: Float64Array,
   oidx: Uint32Array,
+  ocol: Uint32Array,
+  column: number,
   k: number,
   firstI: number,
   minI: number,
@@ -254,6 +263,7 @@ function emitBucket(
     omin[k] = minV;
     omax[k] = maxV;
     oidx[k] = i;
+    ocol[k] = column;
     k++;
     prev = i;
   }

@@ -61,3 +61,32 @@ export function smoothEma(values: ArrayLike<number>, weight: number): Float64Arr
   }
   return out;
 }
+
+/**
+ * The smoothing weights the charts offer, besides 0 (off). The server keeps EMA-ready state for
+ * each of them in every 64-step rollup (MetricRollup.ema, core/series-ema.ts), so a smoothed value
+ * is computed over the whole stored series at any zoom without reading the raw points. TensorBoard's
+ * default (0.6) and the weights people use for noisy RL curves (0.9–0.999) are among them.
+ * Changing this list makes stored rollups stale; the server rebuilds stale ones on first read.
+ */
+export const SMOOTHING_STOPS = [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99, 0.995, 0.999] as const;
+
+/** The stop nearest to `weight` (0 and anything nearer to 0 than to the first stop → 0 = off). */
+export function snapSmoothing(weight: number): number {
+  const w = normalizeSmoothingWeight(weight);
+  let best = 0;
+  let dist = w;
+  for (const s of SMOOTHING_STOPS) {
+    const d = Math.abs(w - s);
+    if (d < dist) {
+      best = s;
+      dist = d;
+    }
+  }
+  return best;
+}
+
+/** Index of `weight` in SMOOTHING_STOPS, or -1 when it is not a stop (0 included). */
+export function smoothingStopIndex(weight: number): number {
+  return (SMOOTHING_STOPS as readonly number[]).indexOf(weight);
+}

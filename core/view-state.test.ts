@@ -9,6 +9,7 @@ import {
   writeViewState,
   type ChartViewState,
 } from './view-state';
+import { SMOOTHING_STOPS } from './smoothing';
 
 describe('parseViewState', () => {
   it('reads every parameter', () => {
@@ -43,11 +44,14 @@ describe('parseViewState', () => {
     expect(parseViewState(throwing)).toEqual(d);
   });
 
-  it('clamps smoothing to [0, 0.999] at the slider resolution, swaps a reversed zoom, dedupes lists', () => {
+  it('snaps smoothing to the slider stops in [0, 0.999], swaps a reversed zoom and rounds it to whole steps, dedupes lists', () => {
     expect(parseViewState('smoothing=1').smoothing).toBe(0.999);
     expect(parseViewState('smoothing=-3').smoothing).toBe(0);
-    expect(parseViewState('smoothing=0.12345').smoothing).toBe(0.123);
+    expect(parseViewState('smoothing=0.12345').smoothing).toBe(0);
+    expect(parseViewState('smoothing=0.93').smoothing).toBe(0.95);
     expect(parseViewState('zoom=140,20').zoom).toEqual([20, 140]);
+    expect(parseViewState('zoom=92.15,140.0001').zoom).toEqual([92, 141]);
+    expect(parseViewState('zoom=3.2,3.7').zoom).toEqual([3, 4]);
     expect(parseViewState('runs=a,,b, a ,b').runs).toEqual(['a', 'b']);
   });
 
@@ -70,8 +74,10 @@ describe('parseViewState', () => {
 describe('serializeViewState', () => {
   it('omits defaults and writes a fixed order', () => {
     expect(serializeViewState(defaultViewState())).toBe('');
-    const s: ChartViewState = { tab: 'rollouts', zoom: [0, 1.5], xAxis: 'relative', smoothing: 0.9, keys: ['reward'], runs: ['b', 'a'] };
-    expect(serializeViewState(s)).toBe('runs=b,a&keys=reward&smoothing=0.9&x=relative&zoom=0,1.5&tab=rollouts');
+    const s: ChartViewState = { tab: 'rollouts', zoom: [0, 15], xAxis: 'relative', smoothing: 0.9, keys: ['reward'], runs: ['b', 'a'] };
+    expect(serializeViewState(s)).toBe('runs=b,a&keys=reward&smoothing=0.9&x=relative&zoom=0,15&tab=rollouts');
+    // A drag ends between steps; the URL holds whole steps.
+    expect(serializeViewState({ ...s, zoom: [92.15, 180.6] })).toContain('zoom=92,181');
   });
 
   it('encodes odd characters but keeps slashes readable, and drops items with commas', () => {
@@ -85,14 +91,14 @@ describe('serializeViewState', () => {
       .string({ minLength: 1, maxLength: 12 })
       .map((s) => s.replace(/,/g, '').trim())
       .filter((s) => s.length > 0);
-    const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).map((v) => v + 0);
+    const whole = fc.integer({ min: -1e12, max: 1e12 });
     const state = fc.record({
       runs: fc.uniqueArray(item, { maxLength: 6 }),
       keys: fc.uniqueArray(item, { maxLength: 6 }),
-      smoothing: fc.integer({ min: 0, max: 999 }).map((v) => v / 1000),
+      smoothing: fc.constantFrom(0, ...SMOOTHING_STOPS),
       xAxis: fc.constantFrom('step' as const, 'relative' as const),
       zoom: fc.option(
-        fc.tuple(finite, finite).filter(([a, b]) => a !== b).map(([a, b]): [number, number] => (a < b ? [a, b] : [b, a])),
+        fc.tuple(whole, whole).filter(([a, b]) => a !== b).map(([a, b]): [number, number] => (a < b ? [a, b] : [b, a])),
         { nil: null },
       ),
       tab: fc.constantFrom(...RUN_PAGE_TABS),

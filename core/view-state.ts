@@ -12,7 +12,7 @@
  * Lists are comma-separated; an item containing a comma cannot be represented and is dropped
  * when serialising (run ids are cuids, metric keys are identifiers like `rewards/Format/mean`).
  */
-import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from './smoothing';
+import { DEFAULT_SMOOTHING, MAX_SMOOTHING, snapSmoothing } from './smoothing';
 
 export const X_AXIS_MODES = ['step', 'relative'] as const;
 /** `step`: training step; `relative`: seconds since the run's first point (TensorBoard's RELATIVE). */
@@ -26,10 +26,13 @@ export interface ChartViewState {
   runs: string[];
   /** Metric keys shown; empty = every key the runs logged. */
   keys: string[];
-  /** Smoothing weight in [0, MAX_SMOOTHING] (core/smoothing.ts). */
+  /** Smoothing weight: 0 or one of core/smoothing.ts SMOOTHING_STOPS (other values snap to the nearest). */
   smoothing: number;
   xAxis: XAxisMode;
-  /** Visible x-range [x0 < x1] in the x-axis' units (steps or seconds), or null for everything. */
+  /**
+   * Visible x-range [x0 < x1] in the x-axis' units, whole steps or whole seconds (rounded outwards:
+   * a step is the unit of the data, and the URL stays short), or null for everything.
+   */
   zoom: [number, number] | null;
   tab: string;
 }
@@ -83,16 +86,19 @@ function parseList(raw: string | null): string[] {
   return [...seen];
 }
 
-/** Smoothing weights are kept to the slider's resolution (0.001). */
-function roundSmoothing(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
+/** Smoothing weights are the slider's stops (the server keeps EMA state for exactly these). */
 function parseSmoothing(raw: string | null, fallback: number): number {
   if (raw === null || raw.trim() === '') return fallback;
   const v = Number(raw);
   if (!Number.isFinite(v)) return fallback;
-  return roundSmoothing(Math.min(MAX_SMOOTHING, Math.max(0, v)));
+  return snapSmoothing(Math.min(MAX_SMOOTHING, Math.max(0, v)));
+}
+
+/** A zoom range rounded outwards to whole units: [floor(x0), ceil(x1)]. */
+export function roundZoom(zoom: [number, number]): [number, number] {
+  const a = Math.floor(Math.min(zoom[0], zoom[1])) + 0;
+  const b = Math.ceil(Math.max(zoom[0], zoom[1])) + 0;
+  return [a, b === a ? a + 1 : b];
 }
 
 function parseZoom(raw: string | null): [number, number] | null {
@@ -102,7 +108,7 @@ function parseZoom(raw: string | null): [number, number] | null {
   const a = Number(parts[0]) + 0; // + 0 turns -0 into 0
   const b = Number(parts[1]) + 0;
   if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) return null;
-  return a < b ? [a, b] : [b, a];
+  return roundZoom([a, b]);
 }
 
 /** Read the view state from URL parameters; bad or missing values fall back to defaults. */

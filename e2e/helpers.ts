@@ -52,12 +52,14 @@ export async function waitForRunStatus(request: APIRequestContext, id: string, s
     .toBe(status);
 }
 
-/** The statistics line the run page shows under its charts for one metric key. */
-export async function chartStat(page: Page, key: string): Promise<{ points: number; lastStep: number | null }> {
-  const el = page.getByTestId(`chart-stat-${key}`);
+/** Hidden statistics a metric chart carries for the page's own run: points drawn, points stored, last step. */
+export async function chartStat(page: Page, key: string): Promise<{ points: number; total: number; lastStep: number | null }> {
+  const el = page.getByTestId(`metric-chart-${key}`);
+  if ((await el.count()) === 0) return { points: 0, total: 0, lastStep: null };
   const points = Number((await el.getAttribute('data-points')) ?? '0');
+  const total = Number((await el.getAttribute('data-total')) ?? '0');
   const last = await el.getAttribute('data-last-step');
-  return { points, lastStep: last ? Number(last) : null };
+  return { points, total, lastStep: last ? Number(last) : null };
 }
 
 export const PRIMARY_KEYS = ['think_score', 'reward', 'response_length'] as const;

@@ -44,21 +44,29 @@ test('launch a local GRPO run from the form and watch its curves grow live', asy
   await expect(page.getByTestId('run-progress')).toContainText('60/60');
   await expect(page.getByTestId('run-transitions')).toContainText('running → succeeded');
   await page.screenshot({ path: '/tmp/run-page.png', fullPage: true });
+  // The local backend counts words, and says so; no debug lines under the charts.
+  await expect(page.getByTestId('metric-chart-response_length').locator('h3')).toHaveText('response_length (words)');
+  await expect(page.getByTestId('chart-stats')).toHaveCount(0);
 
-  // Hover shows exact values; drag-to-zoom writes the range to the URL and re-fetches that window only.
+  // Hover shows the step of the stored point under the cursor (a whole step, not the cursor's x);
+  // drag-to-zoom writes whole steps to the URL and re-fetches that window only.
   const plot = page.getByTestId('metric-chart-think_score').locator('svg.recharts-surface').first();
   const box = (await plot.boundingBox())!;
   const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * 0.5, y);
-  await expect(page.getByTestId('chart-tooltip').first()).toBeVisible();
+  await page.mouse.move(box.x + box.width * 0.5 + 3.3, y);
+  const tooltip = page.getByTestId('chart-tooltip').first();
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip.getByTestId('chart-tooltip-step')).toHaveText(/^step \d+$/);
+  const hovered = Number(await tooltip.getAttribute('data-step'));
+  expect(Number.isInteger(hovered) && hovered >= 0 && hovered <= 60).toBe(true);
   await page.mouse.move(box.x + box.width * 0.35, y);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
   await page.mouse.move(box.x + box.width * 0.65, y, { steps: 5 });
   await page.mouse.up();
-  await expect(page).toHaveURL(/[?&]zoom=\d+(\.\d+)?,\d+(\.\d+)?/);
-  await expect.poll(async () => Number(await page.getByTestId('chart-stat-think_score').getAttribute('data-total'))).toBeLessThan(50);
+  await expect(page).toHaveURL(/[?&]zoom=\d+,\d+(&|$)/);
+  await expect.poll(async () => (await chartStat(page, 'think_score')).total).toBeLessThan(50);
   await page.getByTestId('reset-zoom').click();
   await expect(page).not.toHaveURL(/zoom=/);
-  await expect.poll(async () => Number(await page.getByTestId('chart-stat-think_score').getAttribute('data-total'))).toBeGreaterThanOrEqual(60);
+  await expect.poll(async () => (await chartStat(page, 'think_score')).total).toBeGreaterThanOrEqual(60);
 });

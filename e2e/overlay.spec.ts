@@ -25,13 +25,26 @@ test('overlay a second run, smooth, and reopen the same view from the copied URL
     await expect(page.getByRole('list', { name: `runs in ${key}` }).getByRole('listitem')).toHaveCount(2);
   }
 
-  // Smoothing: keyboard moves the slider, key-up commits it to the URL.
+  // Smoothing: keyboard moves the slider over the offered weights, key-up commits it to the URL and
+  // the server re-smooths (the chart says which weight its curves carry).
   const slider = page.getByTestId('smoothing-slider');
-  await expect(slider).toHaveValue('0.6');
+  await expect(slider).toHaveAttribute('aria-valuetext', '0.6');
   await slider.focus();
   await page.keyboard.press('End');
-  await expect(slider).toHaveValue('0.999');
+  await expect(slider).toHaveAttribute('aria-valuetext', '0.999');
   await expect(page).toHaveURL(/[?&]smoothing=0\.999/);
+  await expect(rewardChart).toHaveAttribute('data-smoothing', '0.999');
+
+  // Metric picker: hide a chart (written to ?keys=), then show all again.
+  await page.getByTestId('metric-picker-toggle').click();
+  await page.getByTestId('metric-picker-option-response_length').uncheck();
+  await expect(page).toHaveURL(/[?&]keys=[^&]*think_score/);
+  await expect(page).not.toHaveURL(/keys=[^&]*response_length/);
+  await expect(page.getByTestId('metric-chart-response_length')).toHaveCount(0);
+  await page.getByTestId('metric-picker-all').click();
+  await expect(page).not.toHaveURL(/keys=/);
+  await expect(page.getByTestId('metric-chart-response_length')).toBeVisible();
+  await page.getByTestId('metric-picker-toggle').click(); // close the dropdown
 
   await page.getByTestId('x-axis-relative').click();
   await expect(page).toHaveURL(/[?&]x=relative/);
@@ -42,7 +55,7 @@ test('overlay a second run, smooth, and reopen the same view from the copied URL
   await other.goto(url);
   await expect(other.getByTestId('run-chip')).toHaveCount(2);
   await expect(other.getByTestId('run-chip').nth(1)).toHaveAttribute('data-run-id', b);
-  await expect(other.getByTestId('smoothing-slider')).toHaveValue('0.999');
+  await expect(other.getByTestId('smoothing-slider')).toHaveAttribute('aria-valuetext', '0.999');
   await expect(other.getByTestId('x-axis-relative')).toHaveAttribute('aria-checked', 'true');
   const legend2 = other.getByTestId('metric-chart-reward').getByRole('list', { name: 'runs in reward' });
   await expect(legend2).toContainText(nameA);

@@ -14,6 +14,7 @@ test('browse a GRPO group and open one rollout with its scoring breakdown', asyn
 
   const cards = page.getByTestId('rollout-card');
   await expect(cards).toHaveCount(G);
+  await expect(cards.first()).toContainText(/\d+ words/); // the local backend counts words
   const advantages = page.getByTestId('rollout-advantage');
   await expect(advantages).toHaveCount(G);
   for (const t of await advantages.allTextContents()) expect(t).toMatch(/-?\d+\.\d+/);
@@ -51,6 +52,7 @@ test('browse a GRPO group and open one rollout with its scoring breakdown', asyn
   await expect(breakdown).toBeVisible();
   const entities = page.getByTestId('score-entity');
   await expect(entities.first()).toBeVisible();
-  await expect(entities.first()).toContainText(/entity sim \d\.\d{3}/);
+  await expect(entities.first()).toContainText(/entity sim \d\.\d{3} = F1attr \d\.\d{3} \+ F1act \d\.\d{3} \+ name sim \d\.\d{3} \(Eq\. 4\)/);
+  await expect(page.getByTestId('escore-thresholds').first()).toContainText('event coverage < 0.28 → 0, < 0.35 → 0.5, else 1');
   await expect(page.getByTestId('rollout-diff-step').first()).toBeVisible();
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
+import { parseCsv } from '../core/csv';
 import { chartStat, launchViaApi, uniqueName, waitForRunStatus } from './helpers';
 
 test('Cancel on the run page stops a running job and records why', async ({ page, request }) => {
@@ -13,18 +14,21 @@ test('Cancel on the run page stops a running job and records why', async ({ page
   await expect(page.getByTestId('cancel-run')).toHaveCount(0);
 });
 
-test('CSV export downloads the raw values of a plotted series', async ({ page, request }) => {
-  const id = await launchViaApi(request, { name: uniqueName('e2e-csv'), config: { maxSteps: 20 } });
+test('CSV export downloads the raw values of a plotted series, named by run id and name', async ({ page, request }) => {
+  const name = uniqueName('e2e-csv');
+  const id = await launchViaApi(request, { name, config: { maxSteps: 20 } });
   await waitForRunStatus(request, id, 'succeeded');
   await page.goto(`/runs/${id}`);
-  await expect.poll(async () => (await chartStat(page, 'reward')).points).toBeGreaterThan(0);
-  const points = (await chartStat(page, 'reward')).points;
+  await expect.poll(async () => (await chartStat(page, 'reward')).total).toBeGreaterThan(0);
+  const total = (await chartStat(page, 'reward')).total;
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-csv-reward').click()]);
-  const text = await readFile((await download.path())!, 'utf8');
-  const lines = text.trimEnd().split(/\r?\n/);
-  expect(lines[0]).toBe('run,key,step,wall_time,value');
-  expect(lines).toHaveLength(points + 1);
-  const steps = lines.slice(1).map((l) => Number(l.split(',').at(-3)));
+  const rows = parseCsv(await readFile((await download.path())!, 'utf8'));
+  expect(rows[0]).toEqual(['run_id', 'run', 'key', 'step', 'wall_time', 'value', 'scorer']);
+  expect(rows).toHaveLength(total + 1);
+  const steps = rows.slice(1).map((r) => Number(r[3]));
   expect(steps).toEqual([...steps].sort((a, b) => a - b));
-  for (const l of lines.slice(1)) expect(Number.isFinite(Number(l.split(',').at(-1)))).toBe(true);
+  for (const r of rows.slice(1)) {
+    expect(r.slice(0, 3)).toEqual([id, name, 'reward']);
+    expect(Number.isFinite(Number(r[5]))).toBe(true);
+  }
 });

@@ -3,14 +3,17 @@
  *  1. unit tests (vitest project "unit")
  *  2. integration tests against real PostgreSQL (a fresh database per run) and real Redis (db $TEST_REDIS_DB,
  *     default 15, flushed; give parallel checkouts different dbs and E2E_PORTs)
- *  3. browser tests: builds the app, serves it with a runner, drives Debian's Chromium with Playwright
- * Ends with one line "N passed, N failed".
+ *  3. benchmarks at smoke size (`npm run bench -- --smoke`, a scratch database): each benchmark counts
+ *     as one test, so none can silently rot (speed is reported, not asserted)
+ *  4. browser tests: builds the app, serves it with a runner, drives Debian's Chromium with Playwright
+ * Ends with one line "N passed, N failed". `npm test -- unit integration bench e2e` picks stages.
  * PostgreSQL: $DATABASE_URL's server, else 127.0.0.1:5432 (user postgres), else embedded PGlite.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { deployMigrations, ensureDatabase } from './db-migrate';
 import { ensureRedis, httpOk, pgReachable, ROOT, run, startChild, startEmbeddedPostgres, tsxBin, waitFor, type Child } from './lib/services';
 
@@ -47,6 +50,32 @@ function countPlaywright(file: string): void {
   skipped += j.stats.skipped;
 }
 
+function countBench(file: string): void {
+  if (!existsSync(file)) {
+    failed++;
+    return;
+  }
+  const outcomes = JSON.parse(readFileSync(file, 'utf8')) as { name: string; ok: boolean; skipped?: boolean }[];
+  for (const o of outcomes) {
+    if (o.skipped) skipped++;
+    else if (o.ok) passed++;
+    else failed++;
+  }
+}
+
+async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function postgresBase(): Promise<string> {
   const candidates = [process.env.DATABASE_URL, 'postgresql://postgres@127.0.0.1:5432/postgres'].filter((x): x is string => !!x);
   for (const c of candidates) {
@@ -74,7 +103,7 @@ async function main(): Promise<number> {
     run(vitest, ['run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsDir}/unit.json`]);
     countVitest(`${resultsDir}/unit.json`);
   }
-  if (!want('integration') && !want('e2e')) return report();
+  if (!want('integration') && !want('e2e') && !want('bench')) return report();
 
   const redisBase = await ensureRedis(process.env.REDIS_URL);
   const redisUrl = `${redisBase.replace(/\/\d*$/, '')}/${Number(process.env.TEST_REDIS_DB ?? 15)}`;
@@ -99,6 +128,22 @@ async function main(): Promise<number> {
     console.log('\n=== integration tests (real PostgreSQL + Redis) ===');
     run(vitest, ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsDir}/integration.json`], env);
     countVitest(`${resultsDir}/integration.json`);
+  }
+
+  if (want('bench')) {
+    console.log('\n=== benchmarks at smoke size (each must still run; speed is not asserted) ===');
+    // A scratch database of its own (dropped afterwards); PGlite serves one database, so there the test one.
+    let benchDb = effectiveDb;
+    if (!isPglite) {
+      const u = new URL(base);
+      u.pathname = `/videocap_bench_smoke_${Date.now()}`;
+      benchDb = u.toString();
+    }
+    const resultsFile = `${resultsDir}/bench.json`;
+    rmSync(resultsFile, { force: true });
+    run(tsxBin(), [path.join(ROOT, 'bench', 'index.ts'), '--smoke', '--results', resultsFile], { ...env, DATABASE_URL: benchDb, BENCH_DATABASE_URL: benchDb });
+    countBench(resultsFile);
+    if (benchDb !== effectiveDb) await dropDatabase(benchDb).catch((e: unknown) => console.warn(`could not drop ${benchDb}: ${String(e)}`));
   }
 
   if (want('e2e')) {

@@ -160,38 +160,39 @@ describe('metric.series', () => {
     const metrics = Array.from({ length: n }, (_, s) => ({ step: s, key: 'reward', value: s === 12_345 ? 100 : Math.sin(s / 100), wallTime: 1_700_000_000_000 + s * 1000 }));
     await client.sendBatch(id, { metrics });
     const [full] = await caller.metric.series({ runId: id, keys: ['reward'], maxPoints: 200 });
+    if (full!.encoding !== 'json') throw new Error('json encoding expected by default');
     expect(full!.total).toBe(n);
     expect(full!.step.length).toBeLessThanOrEqual(800);
-    expect(Math.max(...full!.max)).toBe(100);
+    expect(Math.max(...full!.value)).toBe(100);
     expect(full!.reduced).toBe(true);
-    // Each column's band is the exact min/max of the raw points from its first to its last point.
+    // Each pixel column (colStart) draws real points, and its min/max are the exact extremes of the
+    // raw points from its first to its last drawn point.
     const byStep = new Map(metrics.map((m) => [m.step, m.value]));
-    let checked = 0;
-    for (let i = 0; i < full!.step.length; ) {
-      let j = i;
-      while (j + 1 < full!.step.length && full!.min[j + 1] === full!.min[i] && full!.max[j + 1] === full!.max[i]) j++;
-      const vals: number[] = [];
-      for (let st = full!.step[i]!; st <= full!.step[j]!; st++) vals.push(byStep.get(st)!);
-      expect(full!.max[i]).toBe(Math.max(...vals));
-      expect(full!.min[i]).toBe(Math.min(...vals));
-      expect(full!.value[i]).toBe(byStep.get(full!.step[i]!)); // a column starts at a real point
-      checked++;
-      i = j + 1;
+    const cols = [...full!.colStart, full!.step.length];
+    for (let c = 0; c + 1 < cols.length; c++) {
+      const steps = full!.step.slice(cols[c], cols[c + 1]);
+      const vals = full!.value.slice(cols[c], cols[c + 1]);
+      steps.forEach((st, k) => expect(vals[k]).toBe(byStep.get(st)));
+      const raw: number[] = [];
+      for (let st = steps[0]!; st <= steps.at(-1)!; st++) raw.push(byStep.get(st)!);
+      expect(Math.max(...vals)).toBe(Math.max(...raw));
+      expect(Math.min(...vals)).toBe(Math.min(...raw));
     }
-    expect(checked).toBeGreaterThan(100);
-    const [zoom] = await caller.metric.series({ runId: id, keys: ['reward'], maxPoints: 200, xMin: 100, xMax: 199 });
+    expect(cols.length).toBeGreaterThan(100);
+    const [zoom] = await caller.metric.series({ runId: id, keys: ['reward'], maxPoints: 200, xMin: 100, xMax: 199, xAxis: 'relative' });
+    if (zoom!.encoding !== 'json') throw new Error('json encoding expected by default');
     expect(zoom!.total).toBe(100);
     expect(zoom!.step).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
-    expect(zoom!.relTime[0]).toBe(100);
+    expect(zoom!.relTime![0]).toBe(100);
 
     // CSV export streams every stored point (not the reduced ones), in step order
     const csv = await (await fetch(`${app.url}/api/metrics.csv?runs=${id}&keys=reward`)).text();
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('run,key,step,wall_time,value');
+    expect(lines[0]).toBe('run_id,run,key,step,wall_time,value,scorer');
     expect(lines).toHaveLength(n + 1);
-    expect(lines[12_346]).toBe(`series,reward,12345,${(1_700_000_000_000 + 12_345 * 1000) / 1000},100`);
+    expect(lines[12_346]).toBe(`${id},series,reward,12345,${(1_700_000_000_000 + 12_345 * 1000) / 1000},100,`);
     const zoomed = (await (await fetch(`${app.url}/api/metrics.csv?runs=${id}&keys=reward&xMin=10&xMax=19`)).text()).trimEnd().split('\r\n');
-    expect(zoomed.slice(1).map((l) => Number(l.split(',')[2]))).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(zoomed.slice(1).map((l) => Number(l.split(',')[3]))).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     const bad = await fetch(`${app.url}/api/metrics.csv?keys=reward`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/runs: /);

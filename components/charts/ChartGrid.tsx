@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo, type ReactNode } from 'react';
+import type { MetricTitle } from '../../core/metric-labels';
 import type { XAxisMode } from '../../core/view-state';
 import { EmptyState } from '../ui/EmptyState';
 import { cn } from '../ui/cn';
@@ -13,7 +14,8 @@ export interface ChartGridProps {
   seriesByKey: Readonly<Record<string, readonly MetricSeries[]>>;
   /** Keys to show (e.g. from the URL); empty or absent = every key in `seriesByKey`. Shown in chart order regardless. */
   keys?: readonly string[];
-  smoothing: number;
+  /** Title and unit / definition per key (core/metric-labels.ts); default: the key. */
+  titles?: Readonly<Record<string, MetricTitle>>;
   xAxis: XAxisMode;
   zoom?: [number, number] | null;
   onZoom?: (range: [number, number] | null) => void;
@@ -35,7 +37,7 @@ export interface ChartGridProps {
 export function ChartGrid({
   seriesByKey,
   keys,
-  smoothing,
+  titles,
   xAxis,
   zoom = null,
   onZoom,
@@ -68,7 +70,8 @@ export function ChartGrid({
               key={key}
               metricKey={key}
               series={seriesByKey[key] ?? EMPTY}
-              smoothing={smoothing}
+              title={titles?.[key]?.title}
+              note={titles?.[key]?.note}
               xAxis={xAxis}
               zoom={zoom}
               onZoom={onZoom}

@@ -2,38 +2,39 @@
 
 /**
  * One metric key for several runs, TensorBoard style: the smoothed line solid, the raw line faint
- * behind it, a faint min/max band where points stand for downsampled buckets. Hover shows the
- * exact raw and smoothed value of each run's nearest point; dragging across the plot selects an
- * x-range and calls `onZoom([x0, x1])` (the parent re-fetches detail), double-click resets.
+ * behind it, a faint min/max band over each pixel column of a reduced series. The smoothed values
+ * come from the server (EMA over the whole stored series), so zooming never changes them. Hover
+ * shows each run's nearest stored point — its step, raw and smoothed value, and for score curves how
+ * the score was produced; dragging across the plot selects an x-range and calls `onZoom([x0, x1])`
+ * (the parent re-fetches detail), double-click resets. Curves scored by offline lexical providers
+ * carry a "≈ lexical" badge.
  *
- * Performance (10 runs × 1,500+ points): series are prepared once per (series, smoothing, x-axis),
- * the recharts tree is memoised and never re-rendered by hover (hover state lives in a small
- * external store read only by the crosshair and the tooltip), no animation, no dots.
+ * Performance (10 runs × 1,500+ points): series are prepared once per (series, x-axis), the
+ * recharts tree is memoised and never re-rendered by hover (hover state lives in a small external
+ * store read only by the crosshair and the tooltip), no animation, no dots.
  */
 import { memo, useCallback, useDeferredValue, useId, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent, type ReactNode, type RefObject } from 'react';
 import { CartesianGrid, ComposedChart, XAxis, YAxis, usePlotArea, useXAxisInverseScale } from 'recharts';
-import { csvFileName, seriesToCsv } from '../../core/csv';
-import { smoothEma } from '../../core/smoothing';
+import { isApproximateCurve, isScoreKey, scorerShort } from '../../core/scorer-view';
 import type { XAxisMode } from '../../core/view-state';
 import { Button } from '../ui/Button';
 import { cn } from '../ui/cn';
 import {
   computeXDomain,
   computeYDomain,
-  csvSeriesForChart,
   formatMetricValue,
   formatX,
   bandPath,
+  hoverAt,
   linePath,
-  nearestIndex,
   niceTicks,
   prepareSeries,
   visibleRange,
+  xAxisTicks,
   type MetricSeries,
   type PreparedSeries,
 } from './chart-data';
 import { assignRunColors } from './colors';
-import { downloadText } from './download';
 
 export type { MetricSeries } from './chart-data';
 
@@ -42,14 +43,14 @@ export interface MetricChartProps {
   metricKey: string;
   /** One entry per run; an entry with no points is listed in the legend as "no points". */
   series: readonly MetricSeries[];
-  /** TensorBoard smoothing weight in [0, 1); 0 draws the raw line only. */
-  smoothing: number;
   xAxis: XAxisMode;
   /** Visible x-range in the x-axis' units (steps or seconds), or null for all points. */
   zoom?: [number, number] | null;
   /** Drag-to-zoom result, or null on double-click / "Reset zoom". Omit to disable zooming. */
   onZoom?: (range: [number, number] | null) => void;
   title?: ReactNode;
+  /** Unit or definition shown beside the title (e.g. Escore's coverage thresholds). */
+  note?: string | null;
   /** Plot height in pixels (default 220). */
   height?: number;
   /** Show "Loading…" instead of the empty message while the first data is on its way. */
@@ -112,11 +113,11 @@ function createPointerStore(): PointerStore {
 export function MetricChart({
   metricKey,
   series,
-  smoothing,
   xAxis,
   zoom = null,
   onZoom,
   title,
+  note = null,
   height = 220,
   loading = false,
   colors,
@@ -128,43 +129,52 @@ export function MetricChart({
   const onZoomRef = useRef(onZoom);
   onZoomRef.current = onZoom;
 
-  // Slider drags and new data render in the background; the input stays responsive.
+  // New data renders in the background; the page stays responsive.
   const deferredSeries = useDeferredValue(series);
   const colorMap = useMemo(() => colors ?? assignRunColors(deferredSeries.map((s) => s.runId)), [colors, deferredSeries]);
-  const deferredSmoothing = useDeferredValue(smoothing);
   const prepared = useMemo(
     () => deferredSeries.map((s) => prepareSeries(s, { xAxis, color: colorMap.get(s.runId) ?? '#888888' })),
     [deferredSeries, xAxis, colorMap],
   );
   const active = useMemo(() => prepared.filter((s) => !hidden.has(s.runId) && s.xs.length > 0), [prepared, hidden]);
-  const smoothedCols = useMemo(
-    () => active.map((s) => (deferredSmoothing > 0 ? smoothEma(s.raw, deferredSmoothing) : s.raw)),
-    [active, deferredSmoothing],
-  );
-  const shown = useMemo(() => active.map((s, i) => ({ ...s, smoothed: smoothedCols[i] })), [active, smoothedCols]);
+  const showSmoothed = active.some((s) => s.isSmoothed);
   const xDomain = useStableRange(useMemo(() => computeXDomain(active, zoom), [active, zoom]));
-  const yDomain = useStableRange(useMemo(() => computeYDomain(shown, xDomain), [shown, xDomain]));
+  const yDomain = useStableRange(useMemo(() => computeYDomain(active, xDomain), [active, xDomain]));
   const reduced = series.some((s) => s.reduced);
   const hasPoints = prepared.some((s) => s.xs.length > 0);
+  const scoreCurve = isScoreKey(metricKey);
+  const approximate = scoreCurve && series.some((s) => isApproximateCurve(s.scorer ?? null, metricKey));
+  const primary = series[0];
 
   const exportCsv = useCallback(() => {
-    // A reduced series holds ~4 points per pixel column: export every stored point from the server.
-    if (series.some((s) => s.reduced)) {
-      const q = new URLSearchParams({ runs: series.map((s) => s.runId).join(','), keys: metricKey });
-      if (zoom && xAxis === 'step' && xDomain) {
-        q.set('xMin', String(Math.floor(xDomain[0])));
-        q.set('xMax', String(Math.ceil(xDomain[1])));
+    // Every stored point of the shown runs (with run id, name and scorer), from the server.
+    const q = new URLSearchParams({ runs: series.map((s) => s.runId).join(','), keys: metricKey });
+    if (zoom && xDomain) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      if (xAxis === 'step') {
+        lo = Math.floor(xDomain[0]);
+        hi = Math.ceil(xDomain[1]);
+      } else {
+        // Relative-time zoom: the steps of the points in view.
+        for (const p of prepared)
+          for (let i = 0; i < p.xs.length; i++)
+            if (p.xs[i]! >= xDomain[0] && p.xs[i]! <= xDomain[1]) {
+              lo = Math.min(lo, p.steps[i]!);
+              hi = Math.max(hi, p.steps[i]!);
+            }
       }
-      window.location.assign(`/api/metrics.csv?${q.toString()}`);
-      return;
+      if (Number.isFinite(lo) && Number.isFinite(hi)) {
+        q.set('xMin', String(lo));
+        q.set('xMax', String(hi));
+      }
     }
-    const csv = seriesToCsv(csvSeriesForChart(series, metricKey, xAxis, zoom ? xDomain : null));
-    downloadText(csvFileName([metricKey, ...series.map((s) => s.runName ?? s.runId)].slice(0, 4)), csv);
-  }, [series, metricKey, xAxis, zoom, xDomain]);
+    window.location.assign(`/api/metrics.csv?${q.toString()}`);
+  }, [series, metricKey, xAxis, zoom, xDomain, prepared]);
 
   const chart = useMemo(() => {
     if (!xDomain || !yDomain) return null;
-    const xTicks = niceTicks(xDomain[0], xDomain[1], 5, xAxis === 'relative' ? 'duration' : 'number');
+    const xTicks = xAxisTicks(xDomain, xAxis);
     const yTicks = niceTicks(yDomain[0], yDomain[1], 4);
     return (
       <ComposedChart
@@ -200,11 +210,11 @@ export function MetricChart({
           strokeOpacity={0.4}
           tickFormatter={(v: number) => formatMetricValue(v)}
         />
-        <SeriesLayer active={active} smoothed={smoothedCols} xDomain={xDomain} yDomain={yDomain} smoothing={deferredSmoothing} />
+        <SeriesLayer active={active} xDomain={xDomain} yDomain={yDomain} showSmoothed={showSmoothed} />
         <InteractionLayer store={store} onZoomRef={onZoomRef} />
       </ComposedChart>
     );
-  }, [xDomain, yDomain, active, smoothedCols, deferredSmoothing, height, xAxis, store]);
+  }, [xDomain, yDomain, active, showSmoothed, height, xAxis, store]);
 
   const toggle = (runId: string) =>
     setHidden((prev) => {
@@ -219,9 +229,25 @@ export function MetricChart({
       className={cn('rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900', className)}
       data-testid={`metric-chart-${metricKey}`}
       aria-label={`${metricKey} chart`}
+      // Hidden statistics of the page's own run (first series), for scripts and browser tests.
+      data-points={primary?.step.length ?? 0}
+      data-total={primary?.total ?? primary?.step.length ?? 0}
+      data-last-step={primary && primary.step.length ? primary.step[primary.step.length - 1] : ''}
+      data-smoothing={primary?.smoothing ?? 0}
     >
       <header className="mb-1 flex items-center gap-2">
-        <h3 className="min-w-0 truncate font-mono text-sm font-medium">{title ?? metricKey}</h3>
+        <h3 className="min-w-0 truncate font-mono text-sm font-medium" title={note ?? undefined}>
+          {title ?? metricKey}
+        </h3>
+        {approximate && (
+          <span
+            className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+            title="Scored by the offline lexical embedder / judge: an approximation, not the paper's BGE-M3 / Qwen2.5-72B setup"
+            data-testid={`chart-approximate-${metricKey}`}
+          >
+            ≈ lexical
+          </span>
+        )}
         {reduced && (
           <span className="text-xs text-zinc-400" title="Each plotted point stands for a bucket of steps; the band shows its min and max. Zoom in for every point.">
             downsampled
@@ -255,8 +281,13 @@ export function MetricChart({
           <div style={{ willChange: 'transform', height }}>
             {chart ?? <div className="flex h-full items-center justify-center text-sm">all runs hidden</div>}
           </div>
-          {chart && <PointerOverlay store={store} shown={shown} xAxis={xAxis} xDomain={xDomain} smoothing={deferredSmoothing} />}
+          {chart && <PointerOverlay store={store} shown={active} xAxis={xAxis} xDomain={xDomain} metricKey={metricKey} />}
         </div>
+      )}
+      {note && (
+        <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400" data-testid={`chart-note-${metricKey}`}>
+          {note}
+        </p>
       )}
 
       {series.length > 0 && (
@@ -274,6 +305,11 @@ export function MetricChart({
                 >
                   <span aria-hidden className="inline-block h-0.5 w-3 rounded" style={{ backgroundColor: s.color }} />
                   <span className="max-w-48 truncate">{s.name}</span>
+                  {scoreCurve && isApproximateCurve(s.scorer, metricKey) && (
+                    <span className="text-amber-700 dark:text-amber-300" title="offline lexical approximation">
+                      ≈
+                    </span>
+                  )}
                   {s.xs.length === 0 && <span className="text-zinc-400">(no points)</span>}
                 </button>
               </li>
@@ -292,17 +328,15 @@ export function MetricChart({
  */
 const SeriesLayer = memo(function SeriesLayer({
   active,
-  smoothed,
   xDomain,
   yDomain,
-  smoothing,
+  showSmoothed,
 }: {
   active: PreparedSeries[];
-  /** Smoothed values per entry of `active`. */
-  smoothed: ArrayLike<number>[];
   xDomain: [number, number];
   yDomain: [number, number];
-  smoothing: number;
+  /** Draw the smoothed line (solid) over a faint raw line. */
+  showSmoothed: boolean;
 }) {
   const plot = usePlotArea();
   const clipId = useId().replace(/:/g, '');
@@ -322,9 +356,9 @@ const SeriesLayer = memo(function SeriesLayer({
     });
   }, [box, active, xDomain, yDomain]);
   const smoothPaths = useMemo(() => {
-    if (!box || smoothing <= 0) return null;
-    return active.map((s, i) => linePath(s.xs, smoothed[i], visibleRange(s, xDomain), xDomain, yDomain, box));
-  }, [box, active, smoothed, xDomain, yDomain, smoothing]);
+    if (!box || !showSmoothed) return null;
+    return active.map((s) => (s.isSmoothed ? linePath(s.xs, s.smoothed, visibleRange(s, xDomain), xDomain, yDomain, box) : ''));
+  }, [box, active, xDomain, yDomain, showSmoothed]);
   const paths = rawPaths?.map((p, i) => ({ ...p, smoothed: smoothPaths?.[i] ?? '' }));
   if (!plot || !paths) return null;
   return (
@@ -342,15 +376,15 @@ const SeriesLayer = memo(function SeriesLayer({
             d={p.raw}
             fill="none"
             stroke={p.color}
-            strokeOpacity={smoothing > 0 ? 0.28 : 1}
-            strokeWidth={smoothing > 0 ? 1 : 1.5}
+            strokeOpacity={showSmoothed ? 0.28 : 1}
+            strokeWidth={showSmoothed ? 1 : 1.5}
             strokeLinejoin="round"
             strokeLinecap="round"
             data-run={p.runId}
             data-layer="raw"
           />
         ))}
-        {smoothing > 0 &&
+        {showSmoothed &&
           paths.map((p) => (
             <path
               key={`smooth-${p.runId}`}
@@ -438,13 +472,7 @@ const InteractionLayer = memo(function InteractionLayer({
 });
 
 /** HTML over the chart: crosshair, drag selection and the hover card. */
-function PointerOverlay(props: {
-  store: PointerStore;
-  shown: PreparedSeries[];
-  xAxis: XAxisMode;
-  xDomain: [number, number] | null;
-  smoothing: number;
-}) {
+function PointerOverlay(props: { store: PointerStore; shown: PreparedSeries[]; xAxis: XAxisMode; xDomain: [number, number] | null; metricKey: string }) {
   const state = useSyncExternalStore(props.store.subscribe, props.store.get, props.store.get);
   if (!state) return null;
   const { plot, drag, px } = state;
@@ -468,12 +496,16 @@ function PointerOverlay(props: {
   );
 }
 
-/** The hover card: each visible run's nearest point with its raw and smoothed value. */
+/**
+ * The hover card: the step of the stored point nearest to the cursor, then each visible run's
+ * nearest point (its own step when it differs), raw and smoothed value, and for score curves how
+ * the run's scores were produced.
+ */
 function HoverTooltip({
   shown,
   xAxis,
   xDomain,
-  smoothing,
+  metricKey,
   x,
   px,
   chartWidth,
@@ -481,60 +513,56 @@ function HoverTooltip({
   shown: PreparedSeries[];
   xAxis: XAxisMode;
   xDomain: [number, number] | null;
-  smoothing: number;
+  metricKey: string;
   x: number;
   px: number;
   chartWidth: number;
 }) {
-  if (!Number.isFinite(x)) return null;
-  const rows = shown
-    .map((s) => {
-      const i = nearestIndex(s.xs, x);
-      if (i < 0) return null;
-      if (xDomain && (s.xs[i] < xDomain[0] || s.xs[i] > xDomain[1])) return null;
-      return {
-        s,
-        step: s.steps[i],
-        raw: s.raw[i],
-        smoothed: s.smoothed[i],
-        band: Number.isNaN(s.lo[i]) ? null : ([s.lo[i], s.hi[i]] as [number, number]),
-      };
-    })
-    .filter((r): r is NonNullable<typeof r> => r !== null);
-  if (rows.length === 0) return null;
+  const hover = hoverAt(shown, x, xDomain);
+  if (!hover) return null;
+  const anySmoothed = hover.rows.some((r) => r.smoothed !== null);
+  const scoreCurve = isScoreKey(metricKey);
   const flip = px > chartWidth / 2;
   return (
     <div
       role="status"
       data-testid="chart-tooltip"
-      className="pointer-events-none absolute z-10 min-w-44 rounded-md border border-zinc-200 bg-white/95 p-2 text-xs text-zinc-800 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
+      data-step={hover.step}
+      className="pointer-events-none absolute z-10 min-w-44 max-w-md rounded-md border border-zinc-200 bg-white/95 p-2 text-xs text-zinc-800 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
       style={{ top: 4, left: flip ? undefined : px + 12, right: flip ? `calc(100% - ${px - 12}px)` : undefined }}
     >
-      <div className="mb-1 font-medium text-zinc-500 dark:text-zinc-400">
-        {xAxis === 'step' ? `step ${formatX(x, 'step')}` : formatX(x, 'relative')}
+      <div className="mb-1 font-medium text-zinc-500 dark:text-zinc-400" data-testid="chart-tooltip-step">
+        {xAxis === 'step' ? `step ${hover.step}` : `${formatX(hover.x, 'relative')} · step ${hover.step}`}
       </div>
       <table className="tabular-nums">
         <thead className="sr-only">
           <tr>
             <th>run</th>
-            {smoothing > 0 && <th>smoothed</th>}
+            {anySmoothed && <th>smoothed</th>}
             <th>raw</th>
             <th>step</th>
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ s, step, raw, smoothed, band }) => (
-            <tr key={s.runId}>
+          {hover.rows.map(({ series: s, step, raw, smoothed, band }) => (
+            <tr key={s.runId} className="align-top">
               <td className="pr-2">
                 <span className="inline-flex items-center gap-1.5">
                   <span aria-hidden className="inline-block size-2 rounded-full" style={{ backgroundColor: s.color }} />
                   <span className="max-w-36 truncate">{s.name}</span>
                 </span>
+                {scoreCurve && s.scorer && (
+                  <span className="block max-w-56 truncate text-zinc-500 dark:text-zinc-400" data-testid="chart-tooltip-scorer">
+                    {isApproximateCurve(s.scorer, metricKey) ? '≈ ' : ''}
+                    {scorerShort(s.scorer)}
+                  </span>
+                )}
               </td>
-              {smoothing > 0 && <td className="pr-2 text-right font-medium">{formatMetricValue(smoothed)}</td>}
-              <td className={cn('pr-2 text-right', smoothing > 0 && 'text-zinc-500 dark:text-zinc-400')}>
-                {smoothing > 0 ? 'raw ' : ''}
+              {anySmoothed && <td className="whitespace-nowrap pr-2 text-right font-medium">{smoothed === null ? '' : formatMetricValue(smoothed)}</td>}
+              <td className={cn('whitespace-nowrap pr-2 text-right', anySmoothed && 'text-zinc-500 dark:text-zinc-400')}>
+                {anySmoothed ? 'raw ' : ''}
                 {formatMetricValue(raw)}
+                {s.unit ? ` ${s.unit}` : ''}
                 {band && (
                   <span className="text-zinc-400">
                     {' '}
@@ -542,7 +570,7 @@ function HoverTooltip({
                   </span>
                 )}
               </td>
-              <td className="text-right text-zinc-400">{xAxis === 'step' ? '' : `step ${step}`}</td>
+              <td className="whitespace-nowrap text-right text-zinc-400">{step !== hover.step ? `step ${step}` : ''}</td>
             </tr>
           ))}
         </tbody>

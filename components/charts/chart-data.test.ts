@@ -3,42 +3,51 @@ import {
   bandPath,
   linePath,
   visibleRange,
-  withSmoothing,
-  csvSeriesForChart,
   computeXDomain,
   computeYDomain,
   formatMetricValue,
   formatRelativeSeconds,
+  formatX,
+  hoverAt,
   nearestIndex,
   niceDomain,
   niceTicks,
   orderMetricKeys,
   prepareSeries,
+  xAxisTicks,
   xValueAt,
   type MetricSeries,
 } from './chart-data';
 import { assignRunColors, preferredRunColor, RUN_PALETTE } from './colors';
 
+// A reduced series: pixel columns [0, 1] (points 0–1), [2] and [3].
 const series: MetricSeries = {
   runId: 'r1',
   runName: 'run one',
   step: [0, 10, 20, 30],
-  value: [1, 2, 3, 4],
-  min: [1, 1.5, 3, 4],
-  max: [1, 2.5, 3, 4],
+  value: [1, 2.5, 3, 4],
+  smoothed: [1, 1.9, 2.5, 3.2],
+  smoothing: 0.6,
+  colStart: [0, 2, 3],
+  reduced: true,
   wallTime: [1_000_000, 1_060_000, 1_120_000, 1_180_000],
 };
 
 describe('prepareSeries', () => {
-  it('builds columns, keeps bands only where min < max, and smooths with TensorBoard EMA', () => {
-    const p = withSmoothing(prepareSeries(series, { xAxis: 'step', color: '#000' }), 0.5);
+  it('builds columns, a band per reduced pixel column (min–max of its points) and takes the server\'s smoothed values', () => {
+    const p = prepareSeries(series, { xAxis: 'step', color: '#000' });
     expect(p.name).toBe('run one');
     expect(Array.from(p.xs)).toEqual([0, 10, 20, 30]);
-    expect(p.smoothed[1]).toBeCloseTo(5 / 3, 12);
-    expect(Array.from(p.lo)).toEqual([NaN, 1.5, NaN, NaN]);
-    expect(Array.from(p.hi)).toEqual([NaN, 2.5, NaN, NaN]);
+    expect(Array.from(p.smoothed)).toEqual([1, 1.9, 2.5, 3.2]);
+    expect(p.isSmoothed).toBe(true);
+    expect(Array.from(p.lo)).toEqual([1, 1, NaN, NaN]);
+    expect(Array.from(p.hi)).toEqual([2.5, 2.5, NaN, NaN]);
     expect(p.hasBand).toBe(true);
-    expect(withSmoothing(p, 0).smoothed).toBe(p.raw);
+    // Not reduced: no band; not smoothed: the raw values stand in.
+    const plain = prepareSeries({ ...series, reduced: false, smoothed: null }, { xAxis: 'step', color: '#000' });
+    expect(plain.hasBand).toBe(false);
+    expect(plain.isSmoothed).toBe(false);
+    expect(plain.smoothed).toBe(plain.raw);
   });
 
   it('uses relTime, else wall time since startTime, for the relative axis', () => {
@@ -68,9 +77,30 @@ describe('domains and hover', () => {
   it('y-domain covers visible raw, smoothed and band values with 5 % padding', () => {
     expect(computeYDomain([a], [0, 30])).toEqual([1 - 0.15, 4 + 0.15]);
     const [lo, hi] = computeYDomain([a, b], [0, 12])!;
-    // visible: a at 0 (1) and 10 (2, band 1.5–2.5), b at 5 (-1); a at 20 is outside
+    // visible: a at 0 (1) and 10 (2.5, smoothed 1.9, band 1–2.5), b at 5 (-1); a at 20 is outside
     expect(lo).toBeCloseTo(-1 - 0.175, 12);
     expect(hi).toBeCloseTo(2.5 + 0.175, 12);
+  });
+
+  it('hover shows the stored step nearest to the cursor (never the cursor position) and each run\'s nearest point', () => {
+    const h = hoverAt([a, b], 9.2, null)!;
+    expect(h.step).toBe(10);
+    expect(h.rows.map((r) => [r.series.runId, r.step, r.raw, r.smoothed])).toEqual([
+      ['r1', 10, 2.5, 1.9],
+      ['r2', 5, -1, null],
+    ]);
+    expect(h.rows[0]!.band).toEqual([1, 2.5]);
+    expect(hoverAt([a, b], 6, null)!.step).toBe(5);
+    // Points outside the zoom are not shown.
+    expect(hoverAt([a, b], 40, [25, 45])!.rows.map((r) => r.step)).toEqual([30]);
+    expect(hoverAt([a], Number.NaN, null)).toBeNull();
+    expect(hoverAt([], 1, null)).toBeNull();
+  });
+
+  it('step-axis ticks and labels are whole steps', () => {
+    expect(formatX(92.15, 'step')).toBe('92');
+    expect(xAxisTicks([0.2, 3.1], 'step')).toEqual([1, 2, 3]);
+    expect(xAxisTicks([0, 3600], 'relative')).toEqual([0, 900, 1800, 2700, 3600]);
   });
 
   it('visibleRange keeps one neighbour each side', () => {
@@ -126,14 +156,6 @@ describe('run colours', () => {
   });
 });
 
-describe('csvSeriesForChart', () => {
-  it('exports raw values of the zoomed window under the run name', () => {
-    const out = csvSeriesForChart([series], 'reward', 'step', [5, 25]);
-    expect(out).toEqual([{ run: 'run one', key: 'reward', steps: [10, 20], wallTimes: [1_060_000, 1_120_000], values: [2, 3] }]);
-    expect(csvSeriesForChart([{ ...series, wallTime: null }], 'reward', 'step', null)[0].wallTimes).toBeNull();
-  });
-});
-
 describe('nice ticks', () => {
   it('chooses 1/2/2.5/5 steps and clock-friendly durations', () => {
     expect(niceTicks(0, 19999, 5)).toEqual([0, 5000, 10000, 15000]);
@@ -154,13 +176,10 @@ describe('SVG paths', () => {
     expect(linePath(xs, [0, NaN, 0.5, 1], { start: 2, end: 4 }, [0, 20], [0, 2], box)).toBe('M60,37.5L110,25');
   });
   it('draws the band along maxima and back along minima, skipping bucket interiors', () => {
-    const s = prepareSeries({ runId: 'b', step: [10, 20], value: [1, 2], min: [0.5, 2], max: [1, 2] }, { xAxis: 'step', color: '#000' });
-    expect(bandPath(s, { start: 0, end: 2 }, [0, 20], [0, 2], box)).toBe('M60,25L110,0L110,0L60,37.5Z');
-    // four M4 points of one bucket, then a plain point
-    const m4 = prepareSeries(
-      { runId: 'm', step: [0, 1, 2, 3, 4], value: [1, 0, 2, 1, 1], min: [0, 0, 0, 0, 1], max: [2, 2, 2, 2, 1] },
-      { xAxis: 'step', color: '#000' },
-    );
+    const s = prepareSeries({ runId: 'b', step: [10, 15, 20], value: [1, 0.5, 2], colStart: [0, 2], reduced: true }, { xAxis: 'step', color: '#000' });
+    expect(bandPath(s, { start: 0, end: 3 }, [0, 20], [0, 2], box)).toBe('M60,25L85,25L110,0L110,0L85,37.5L60,37.5Z');
+    // four M4 points of one column, then a column of one point
+    const m4 = prepareSeries({ runId: 'm', step: [0, 1, 2, 3, 4], value: [1, 0, 2, 1, 1], colStart: [0, 4], reduced: true }, { xAxis: 'step', color: '#000' });
     expect(bandPath(m4, { start: 0, end: 5 }, [0, 4], [0, 2], { x: 0, y: 0, width: 4, height: 2 })).toBe('M0,0L3,0L4,1L4,1L3,2L0,2Z');
   });
 });

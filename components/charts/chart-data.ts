@@ -1,15 +1,17 @@
 /**
- * Pure data preparation for MetricChart: x-axis choice, TensorBoard smoothing, zoom window,
- * y-range and hover look-up. Kept out of the component so it is unit-tested and memoisable.
+ * Pure data preparation for MetricChart: x-axis choice, column bands, zoom window, y-range and
+ * hover look-up. Smoothing is not computed here: the server sends each point's smoothed value (the
+ * EMA over the whole stored series), so zoom and downsampling never change it.
+ * Kept out of the component so it is unit-tested and memoisable.
  */
 import { lowerBound, sliceRange } from '../../core/downsample';
-import { smoothEma } from '../../core/smoothing';
+import type { RunScorer } from '../../core/scorer-view';
 import { METRIC_KEYS, PRIMARY_METRIC_KEYS } from '../../core/types';
 import type { XAxisMode } from '../../core/view-state';
 
 /**
- * One run's series of one metric key, column-oriented. Field names match the server's
- * `metric.series` output (server/services/metrics.ts `SeriesOut`), so rows can be passed as is.
+ * One run's series of one metric key, column-oriented — `metric.series` output after
+ * core/series-wire.ts `decodeSeries`, plus what the page knows about the run.
  */
 export interface MetricSeries {
   runId: string;
@@ -19,22 +21,32 @@ export interface MetricSeries {
   color?: string;
   step: ArrayLike<number>;
   value: ArrayLike<number>;
-  /** Bucket min / max of downsampled points (core/downsample.ts); absent for raw points. */
-  min?: ArrayLike<number> | null;
-  max?: ArrayLike<number> | null;
+  /** Smoothed value at each point (the server's EMA over the whole stored series); absent = not smoothed. */
+  smoothed?: ArrayLike<number> | null;
+  /** Weight the server smoothed with (0 = none). */
+  smoothing?: number;
+  /** Index of the first point of each pixel column of a reduced series; the band spans each column's min–max. */
+  colStart?: ArrayLike<number> | null;
   /** Seconds since the run's first point (x of the `relative` axis). */
   relTime?: ArrayLike<number> | null;
-  /** Epoch ms of each point; used for `relative` when `relTime` is absent, and for CSV. */
+  /** Epoch ms of each point; used for `relative` when `relTime` is absent. */
   wallTime?: ArrayLike<number> | null;
   /** Epoch ms of the run's first point, origin of `relative` when only `wallTime` is given. Default: first wallTime here. */
   startTime?: number | null;
-  /** Whether points were reduced (bucketed); shown in the tooltip. */
+  /** Whether points were reduced (one column's first/min/max/last per pixel). */
   reduced?: boolean;
+  /** Stored points in range. */
+  total?: number;
+  /** How the run's scores were produced (shown for score curves). */
+  scorer?: RunScorer | null;
+  /** Unit of the values, when the metric has one for this run (response_length: words / tokens). */
+  unit?: string | null;
 }
 
 /**
  * One run's series ready to draw, column-oriented (no object per point): x on the chosen axis,
- * the raw value, the bucket band (NaN where the point is not a bucket) and the smoothed value.
+ * the raw value, the column band (NaN where the point is not part of a reduced column) and the
+ * smoothed value.
  */
 export interface PreparedSeries {
   runId: string;
@@ -44,12 +56,16 @@ export interface PreparedSeries {
   xs: Float64Array;
   steps: Float64Array;
   raw: Float64Array;
-  /** Bucket min / max (NaN where the point is not a downsampled bucket). */
+  /** Min / max of the point's pixel column (NaN where the point is not a reduced column's). */
   lo: Float64Array;
   hi: Float64Array;
   hasBand: boolean;
-  /** TensorBoard-smoothed `raw` (equal to `raw` until `withSmoothing` is applied). */
+  /** The server's smoothed values (equal to `raw` when the series is not smoothed). */
   smoothed: Float64Array;
+  /** Whether `smoothed` holds smoothed values. */
+  isSmoothed: boolean;
+  scorer: RunScorer | null;
+  unit: string | null;
 }
 
 /** The x value of point i of a series on the chosen axis (NaN when not available). */
@@ -63,6 +79,29 @@ export function xValueAt(series: MetricSeries, i: number, axis: XAxisMode): numb
   return NaN;
 }
 
+/** Per point, the min and max of its pixel column (NaN outside reduced columns). */
+function columnBands(series: MetricSeries, n: number): { lo: Float64Array; hi: Float64Array } {
+  const lo = new Float64Array(n).fill(NaN);
+  const hi = new Float64Array(n).fill(NaN);
+  const starts = series.reduced && series.colStart ? Array.from(series.colStart) : [];
+  for (let c = 0; c < starts.length; c++) {
+    const a = Math.max(0, starts[c]);
+    const b = Math.min(n, c + 1 < starts.length ? starts[c + 1] : n);
+    let mn = Infinity;
+    let mx = -Infinity;
+    for (let i = a; i < b; i++) {
+      const v = series.value[i];
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+    }
+    for (let i = a; i < b; i++) {
+      lo[i] = mn;
+      hi[i] = mx;
+    }
+  }
+  return { lo, hi };
+}
+
 /**
  * Columns on the chosen axis; points whose x is unknown are dropped, and the relative axis is
  * sorted by x (wall time follows step order in practice; this is only a safeguard).
@@ -73,34 +112,44 @@ export function prepareSeries(series: MetricSeries, options: { xAxis: XAxisMode;
   for (let i = 0; i < n; i++) if (Number.isFinite(xValueAt(series, i, options.xAxis))) order.push(i);
   if (options.xAxis === 'relative') order.sort((a, b) => xValueAt(series, a, 'relative') - xValueAt(series, b, 'relative'));
   const m = order.length;
+  const bands = columnBands(series, n);
+  const sm = series.smoothed && series.smoothed.length >= n ? series.smoothed : null;
   const xs = new Float64Array(m);
   const steps = new Float64Array(m);
   const raw = new Float64Array(m);
   const lo = new Float64Array(m).fill(NaN);
   const hi = new Float64Array(m).fill(NaN);
+  const smoothed = sm ? new Float64Array(m) : raw;
   let hasBand = false;
   for (let k = 0; k < m; k++) {
     const i = order[k];
     xs[k] = xValueAt(series, i, options.xAxis);
     steps[k] = series.step[i];
     raw[k] = series.value[i];
-    const a = series.min && i < series.min.length ? series.min[i] : NaN;
-    const b = series.max && i < series.max.length ? series.max[i] : NaN;
+    if (sm) smoothed[k] = sm[i];
+    const a = bands.lo[i];
+    const b = bands.hi[i];
     if (Number.isFinite(a) && Number.isFinite(b) && b > a) {
       lo[k] = a;
       hi[k] = b;
       hasBand = true;
     }
   }
-  return { runId: series.runId, name: series.runName ?? series.runId, color: series.color ?? options.color, xs, steps, raw, lo, hi, hasBand, smoothed: raw };
-}
-
-/**
- * The series with TensorBoard smoothing applied over all its received points (zooming into the
- * loaded points does not change the curve's history). Cheap: one pass, shares the other columns.
- */
-export function withSmoothing(series: PreparedSeries, smoothing: number): PreparedSeries {
-  return { ...series, smoothed: smoothing > 0 ? smoothEma(series.raw, smoothing) : series.raw };
+  return {
+    runId: series.runId,
+    name: series.runName ?? series.runId,
+    color: series.color ?? options.color,
+    xs,
+    steps,
+    raw,
+    lo,
+    hi,
+    hasBand,
+    smoothed,
+    isSmoothed: sm !== null,
+    scorer: series.scorer ?? null,
+    unit: series.unit ?? null,
+  };
 }
 
 /** Index range [start, end) of the points inside [x0, x1], plus one neighbour each side so lines reach the edges. */
@@ -165,6 +214,43 @@ export function nearestIndex(xs: ArrayLike<number>, x: number): number {
   return x - xs[i - 1] <= xs[i] - x ? i - 1 : i;
 }
 
+/** One run's line in the hover card: the stored point nearest to the cursor. */
+export interface HoverRow {
+  series: PreparedSeries;
+  step: number;
+  x: number;
+  raw: number;
+  smoothed: number | null;
+  band: [number, number] | null;
+}
+
+/**
+ * What the hover card shows at cursor x: each series' nearest point inside the domain, and as the
+ * header the step (and x) of the point nearest to the cursor over all series — a stored step, never
+ * the cursor's own position.
+ */
+export function hoverAt(series: readonly PreparedSeries[], x: number, domain: [number, number] | null): { step: number; x: number; rows: HoverRow[] } | null {
+  if (!Number.isFinite(x)) return null;
+  const rows: HoverRow[] = [];
+  let best: HoverRow | null = null;
+  for (const s of series) {
+    const i = nearestIndex(s.xs, x);
+    if (i < 0) continue;
+    if (domain && (s.xs[i] < domain[0] || s.xs[i] > domain[1])) continue;
+    const row: HoverRow = {
+      series: s,
+      step: s.steps[i],
+      x: s.xs[i],
+      raw: s.raw[i],
+      smoothed: s.isSmoothed ? s.smoothed[i] : null,
+      band: Number.isNaN(s.lo[i]) ? null : [s.lo[i], s.hi[i]],
+    };
+    rows.push(row);
+    if (!best || Math.abs(row.x - x) < Math.abs(best.x - x)) best = row;
+  }
+  return best ? { step: best.step, x: best.x, rows } : null;
+}
+
 /** Human duration for the relative axis: 45s, 12m, 1.5h, 2.1d. */
 export function formatRelativeSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '';
@@ -187,9 +273,15 @@ export function formatMetricValue(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** Tick label of the x-axis. */
+/** Tick label of the x-axis (steps are whole numbers). */
 export function formatX(x: number, axis: XAxisMode): string {
-  return axis === 'step' ? String(Math.round(x * 100) / 100) : formatRelativeSeconds(x);
+  return axis === 'step' ? String(Math.round(x)) : formatRelativeSeconds(x);
+}
+
+/** x-axis ticks: whole steps only on the step axis (a zoom into 3 steps has no tick at 2.5). */
+export function xAxisTicks(domain: [number, number], axis: XAxisMode, count = 5): number[] {
+  if (axis === 'relative') return niceTicks(domain[0], domain[1], count, 'duration');
+  return niceTicks(domain[0], domain[1], count).filter((t) => Number.isInteger(t));
 }
 
 /**
@@ -210,34 +302,6 @@ export function orderMetricKeys(keys: readonly string[]): string[] {
     if (ra !== undefined) return -1;
     if (rb !== undefined) return 1;
     return a < b ? -1 : a > b ? 1 : 0;
-  });
-}
-
-/**
- * The raw points a chart plots, for CSV export (core/csv.ts): every point of each series, or only
- * those inside the x-domain when zoomed. Smoothed values are never exported.
- */
-export function csvSeriesForChart(
-  series: readonly MetricSeries[],
-  metricKey: string,
-  xAxis: XAxisMode,
-  domain: [number, number] | null,
-): { run: string; key: string; steps: number[]; wallTimes: number[] | null; values: number[] }[] {
-  return series.map((s) => {
-    const n = Math.min(s.step.length, s.value.length);
-    const steps: number[] = [];
-    const values: number[] = [];
-    const walls: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (domain) {
-        const x = xValueAt(s, i, xAxis);
-        if (!(x >= domain[0] && x <= domain[1])) continue;
-      }
-      steps.push(s.step[i]);
-      values.push(s.value[i]);
-      walls.push(s.wallTime && i < s.wallTime.length ? s.wallTime[i] : NaN);
-    }
-    return { run: s.runName ?? s.runId, key: metricKey, steps, wallTimes: s.wallTime ? walls : null, values };
   });
 }
 

@@ -7,7 +7,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { escoreLabel } from '../../core/metric-labels';
 import { api } from '../providers/trpc';
+import { useRunLabels } from '../runs/RunLabels';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
@@ -103,6 +105,7 @@ export function RolloutBrowser({ runId }: { runId: string }) {
 }
 
 function RolloutList({ runId }: { runId: string }) {
+  const { lengthUnit, escoreThresholds } = useRunLabels();
   const [f, setF] = useState({
     stepMin: '',
     stepMax: '',
@@ -183,11 +186,13 @@ function RolloutList({ runId }: { runId: string }) {
               <th className="px-2 py-1">#</th>
               <th className="px-2 py-1">Format</th>
               <th className="px-2 py-1">Tscore</th>
-              <th className="px-2 py-1">Escore</th>
+              <th className="px-2 py-1" title={escoreLabel(escoreThresholds)}>
+                Escore{escoreThresholds ? ` (δ ${escoreThresholds[0]}/${escoreThresholds[1]})` : ''}
+              </th>
               <th className="px-2 py-1">CNscore</th>
               <th className="px-2 py-1">Reward</th>
               <th className="px-2 py-1">Advantage</th>
-              <th className="px-2 py-1">Length</th>
+              <th className="px-2 py-1">Length{lengthUnit ? ` (${lengthUnit})` : ''}</th>
               <th className="px-2 py-1">Answer</th>
             </tr>
           </thead>

@@ -3,6 +3,7 @@
 /** /runs/[id]/rollouts/[rolloutId]: think + answer beside the clip's reference, the score breakdown, the clip across steps. */
 import Link from 'next/link';
 import { api } from '../providers/trpc';
+import { formatLength, useRunLabels } from '../runs/RunLabels';
 import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
 import { RolloutDiff } from './RolloutDiff';
@@ -14,6 +15,7 @@ const SIGN = { positive: 'text-emerald-700 dark:text-emerald-400', negative: 'te
 
 export function RolloutDetailPage({ runId, rolloutId }: { runId: string; rolloutId: string }) {
   const r = api.rollout.get.useQuery({ id: rolloutId }, { retry: false });
+  const { lengthUnit } = useRunLabels();
   const across = api.rollout.clipAcrossSteps.useQuery({ runId, clipId: r.data?.clipId ?? '-', limit: 200 }, { enabled: !!r.data });
   if (r.isLoading) return <p className="text-sm text-zinc-500">Loading rollout…</p>;
   if (r.error || !r.data) return <p className="text-sm text-red-600" data-testid="rollout-error">Could not load rollout {rolloutId}: {r.error?.message}</p>;
@@ -45,7 +47,7 @@ export function RolloutDetailPage({ runId, rolloutId }: { runId: string; rollout
           advantage {x.advantage > 0 ? '+' : ''}
           {formatScore(x.advantage)}
         </span>
-        <span>length {x.length}</span>
+        <span>length {formatLength(x.length, lengthUnit)}</span>
         {failure && <span className="text-red-600">format failure: {failure}</span>}
       </div>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { Badge } from '../ui/Badge';
 import { EmptyState } from '../ui/EmptyState';
 import { cn } from '../ui/cn';
+import { formatLength, useRunLabels } from '../runs/RunLabels';
 import { diffWords, formatFailure, formatScore, REWARD_LABELS, rewardComponentsOf, type RolloutView } from './rollout-view';
 
 export interface RolloutDiffProps {
@@ -24,6 +25,7 @@ export interface RolloutDiffProps {
  */
 export function RolloutDiff({ clipId, rollouts, referenceCaption, field = 'answer', className }: RolloutDiffProps) {
   const [showDiff, setShowDiff] = useState(true);
+  const { lengthUnit } = useRunLabels();
   const steps = useMemo(() => [...rollouts].sort((a, b) => a.step - b.step || a.sampleIndex - b.sampleIndex), [rollouts]);
   const { texts, diffs } = useMemo(() => {
     const texts = steps.map((r) => (field === 'answer' ? (r.answer ?? '') : r.completion));
@@ -64,7 +66,7 @@ export function RolloutDiff({ clipId, rollouts, referenceCaption, field = 'answe
                     {REWARD_LABELS[c.name]} {formatScore(c.value)}
                   </span>
                 ))}
-                <span className="tabular-nums text-zinc-500 dark:text-zinc-400">{r.length} tok</span>
+                <span className="tabular-nums text-zinc-500 dark:text-zinc-400">{formatLength(r.length, lengthUnit)}</span>
                 {failure && <Badge tone="danger" wrap>format ✗ {failure}</Badge>}
               </div>
               <p className={cn('whitespace-pre-wrap break-words', field === 'completion' && 'font-mono text-xs')}>

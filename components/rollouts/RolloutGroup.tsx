@@ -16,6 +16,7 @@ import {
   rewardComponentsOf,
   type RolloutView,
 } from './rollout-view';
+import { formatLength, useRunLabels } from '../runs/RunLabels';
 import { ScoreBreakdown } from './ScoreBreakdown';
 import { ThinkTable } from './ThinkTable';
 
@@ -121,6 +122,7 @@ function RolloutCard({
   onSelect?: (r: RolloutView) => void;
 }) {
   const failure = formatFailure(r);
+  const { lengthUnit } = useRunLabels();
   const sign = advantageSign(r.advantage);
   const think = asThinkSubjects(r.think);
   const components = rewardComponentsOf(r);
@@ -143,8 +145,8 @@ function RolloutCard({
           A {r.advantage > 0 ? '+' : ''}
           {formatScore(r.advantage)}
         </span>
-        <span className="ml-auto text-zinc-500 tabular-nums" title="Completion length">
-          {r.length} tok
+        <span className="ml-auto text-zinc-500 tabular-nums" title={`Completion length${lengthUnit ? ` in ${lengthUnit}` : ''}`}>
+          {formatLength(r.length, lengthUnit)}
         </span>
       </header>
       {failure && (

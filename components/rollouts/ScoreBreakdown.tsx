@@ -4,6 +4,8 @@ import type { ThinkSubject } from '../../core/types';
 import { Badge } from '../ui/Badge';
 import { EmptyState } from '../ui/EmptyState';
 import { cn } from '../ui/cn';
+import { ENTITY_SIM_FORMULA, escoreLabel } from '../../core/metric-labels';
+import { useRunLabels } from '../runs/RunLabels';
 import { extractTscoreBreakdown, formatScore } from './rollout-view';
 
 export interface ScoreBreakdownProps {
@@ -112,8 +114,9 @@ function TscoreSection({
               <span className="font-medium">{e.predName || '(unnamed)'}</span>
               <span className="text-zinc-400"> ↔ </span>
               <span className="font-medium">{e.refName || '(unnamed)'}</span>
-              <span className="ml-2 text-zinc-500 dark:text-zinc-400">
-                entity sim {formatScore(e.sim)} · name sim {formatScore(e.nameSim)}
+              <span className="ml-2 text-zinc-500 dark:text-zinc-400" title={`entity sim = ${ENTITY_SIM_FORMULA}`} data-testid="entity-sim">
+                entity sim {formatScore(e.sim)} = F1<sub>attr</sub> {formatScore(e.attribute.f1)} + F1<sub>act</sub> {formatScore(e.action.f1)} + name sim{' '}
+                {formatScore(e.nameSim)} (Eq. 4)
               </span>
             </p>
             <ItemMatches label="actions" score={e.action} />
@@ -202,6 +205,7 @@ function Unmatched({ kind, text }: { kind: 'pred' | 'ref'; text: string }) {
 }
 
 function EscoreSection({ e }: { e: EscoreView }) {
+  const { escoreThresholds } = useRunLabels();
   const tone = (rel: string | null) =>
     rel === 'entailment' ? 'success' : rel === 'contradiction' ? 'danger' : rel === 'neutral' ? 'neutral' : 'warning';
   return (
@@ -211,6 +215,9 @@ function EscoreSection({ e }: { e: EscoreView }) {
         <span className="text-zinc-500 dark:text-zinc-400">
           {' '}
           {e.entailed} of {e.total} reference events entailed by the caption (coverage {formatScore(e.coverage)})
+        </span>
+        <span className="block text-xs text-zinc-500 dark:text-zinc-400" data-testid="escore-thresholds">
+          {escoreLabel(escoreThresholds)}
         </span>
       </p>
       {e.events.length > 0 && (

@@ -2,17 +2,24 @@
 
 /**
  * Metric charts of one run (or several, on /compare), with the view state in the URL
- * (core/view-state.ts): overlaid runs, keys, smoothing, x-axis and zoom. A copied link reopens
- * the same view. While any shown run is live, metric.series is re-fetched every 2.5 s keeping the
- * previous data on screen, so zoom, smoothing, selections and scroll are never reset.
+ * (core/view-state.ts): overlaid runs, keys (metric picker), smoothing, x-axis and zoom. A copied
+ * link reopens the same view. The server sends what the charts draw — per pixel column of the
+ * measured plot width at most the first/min/max/last point, smoothed values computed over the whole
+ * stored series, times only for the relative axis — in the compact f32 encoding. While any shown run
+ * is live, metric.series is re-fetched every 2.5 s keeping the previous data on screen, so zoom,
+ * smoothing, selections and scroll are never reset.
  */
 import { keepPreviousData } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { lengthUnitOfRun, metricTitle, type MetricTitle, type RunLabelSource } from '../../core/metric-labels';
+import { readRunScorer } from '../../core/scorer-view';
+import { decodeSeries } from '../../core/series-wire';
 import { PRIMARY_METRIC_KEYS } from '../../core/types';
 import { parseViewState, patchViewState, writeViewState, type ChartViewState } from '../../core/view-state';
 import { ChartGrid } from '../charts/ChartGrid';
-import type { MetricSeries } from '../charts/chart-data';
+import { orderMetricKeys, type MetricSeries } from '../charts/chart-data';
+import { MetricPicker } from '../charts/MetricPicker';
 import { SmoothingSlider } from '../charts/SmoothingSlider';
 import { XAxisToggle } from '../charts/XAxisToggle';
 import { api } from '../providers/trpc';
@@ -25,13 +32,40 @@ export interface RunChartsProps {
   primaryRunId?: string;
 }
 
+/**
+ * Columns of one chart's plot area, from the grid's measured width (ChartGrid: 1 column, 2 from
+ * 1024 px, 3 from 1536 px; MetricChart: 12 px padding each side, 56 px y-axis, 12 px right margin),
+ * rounded up to a multiple of 32 so small resizes do not re-fetch. 0 until measured.
+ */
+function usePlotColumns(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [columns, setColumns] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const vw = window.innerWidth;
+      const cols = vw >= 1536 ? 3 : vw >= 1024 ? 2 : 1;
+      const chart = (el.clientWidth - 12 * (cols - 1)) / cols;
+      const plot = Math.max(64, chart - 24 - 56 - 12);
+      setColumns(Math.min(4000, Math.ceil(plot / 32) * 32));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, columns];
+}
+
 export function RunCharts({ primaryRunId }: RunChartsProps) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const view = useMemo(() => parseViewState(searchParams), [searchParams]);
+  const [gridRef, maxPoints] = usePlotColumns();
 
-  // The slider redraws on every movement; the URL is written when the user lets go.
+  // The slider shows its position while dragged; the URL (and the server query) follow on release.
   const [liveSmoothing, setLiveSmoothing] = useState(view.smoothing);
   useEffect(() => setLiveSmoothing(view.smoothing), [view.smoothing]);
 
@@ -52,22 +86,45 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
   const runQueries = api.useQueries((t) => runIds.map((id) => t.run.get({ id }, { refetchInterval: 3_000, retry: false })));
   const runs = runQueries.map((q, i) => ({ id: runIds[i]!, data: q.data, error: q.error }));
   const live = runs.some((r) => r.data && !TERMINAL.has(r.data.status));
-  const namesKey = runs.map((r) => `${r.id}=${r.data?.name ?? ''}`).join('|');
-  const names = useMemo(() => new Map(runs.map((r) => [r.id, r.data?.name ?? r.id])), [namesKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  // What the charts need of each run, stable while nothing of it changes (run.get refetches every 3 s).
+  const infoKey = JSON.stringify(runs.map((r) => [r.id, r.data?.name, r.data?.backend, r.data?.source, r.data?.scorer, r.data?.config]));
+  const info = useMemo(() => {
+    const m = new Map<string, { name: string; label: RunLabelSource | null }>();
+    for (const r of runs) {
+      const d = r.data;
+      m.set(r.id, { name: d?.name ?? r.id, label: d ? { backend: d.backend, source: d.source, config: d.config, scorer: d.scorer } : null });
+    }
+    return m;
+  }, [infoKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const availableKeys = useMemo(() => {
     const set = new Set<string>(PRIMARY_METRIC_KEYS);
     for (const r of runs) for (const k of r.data?.metricKeys ?? []) set.add(k.key);
-    return [...set];
+    return orderMetricKeys([...set]);
   }, [runs.map((r) => (r.data?.metricKeys ?? []).map((k) => k.key).join(',')).join(';')]); // eslint-disable-line react-hooks/exhaustive-deps
   const keys = view.keys.length ? view.keys : availableKeys;
 
   // Zoom on the step axis is fetched in detail from the server; a time-axis zoom is applied client-side.
   const zoomSteps = view.xAxis === 'step' ? view.zoom : null;
   const series = api.metric.series.useQuery(
-    { runIds, keys, maxPoints: 800, xMin: zoomSteps?.[0] ?? null, xMax: zoomSteps?.[1] ?? null },
-    { enabled: runIds.length > 0 && keys.length > 0, refetchInterval: live ? 2_500 : false, placeholderData: keepPreviousData, staleTime: 1_000 },
+    {
+      runIds,
+      keys,
+      maxPoints: Math.max(16, maxPoints),
+      xMin: zoomSteps?.[0] ?? null,
+      xMax: zoomSteps?.[1] ?? null,
+      smoothing: view.smoothing,
+      xAxis: view.xAxis,
+      encoding: 'f32',
+    },
+    {
+      enabled: runIds.length > 0 && keys.length > 0 && maxPoints > 0,
+      refetchInterval: live ? 2_500 : false,
+      placeholderData: keepPreviousData,
+      staleTime: 1_000,
+    },
   );
+  const decoded = useMemo(() => (series.data ?? []).map(decodeSeries), [series.data]);
 
   // A run that just finished may have delivered its last steps after the previous poll: refetch once
   // whenever a run's status or last step changes, so the final curve is complete after polling stops.
@@ -83,29 +140,35 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
   const seriesByKey = useMemo(() => {
     const out: Record<string, MetricSeries[]> = {};
     for (const k of keys) out[k] = [];
-    for (const s of series.data ?? []) {
+    for (const s of decoded) {
       if (!runIds.includes(s.runId)) continue;
-      (out[s.key] ??= []).push({ ...s, runName: names.get(s.runId) ?? s.runId });
+      const run = info.get(s.runId);
+      (out[s.key] ??= []).push({
+        ...s,
+        runName: run?.name ?? s.runId,
+        scorer: readRunScorer(run?.label?.scorer),
+        unit: s.key === 'response_length' && run?.label ? lengthUnitOfRun(run.label) : null,
+      });
     }
     return out;
-  }, [series.data, keys, names, runIds]);
+  }, [decoded, keys, info, runIds]);
 
-  const stats = useMemo(() => {
-    const first = runIds[0];
-    return keys.map((k) => {
-      const s = (series.data ?? []).find((x) => x.key === k && x.runId === first);
-      const n = s?.step.length ?? 0;
-      return { key: k, points: n, total: s?.total ?? 0, lastStep: n ? s!.step[n - 1]! : null };
-    });
-  }, [series.data, keys, runIds]);
+  const titles = useMemo(() => {
+    const labels = runIds.map((id) => info.get(id)?.label).filter((l): l is RunLabelSource => !!l);
+    const out: Record<string, MetricTitle> = {};
+    for (const k of keys) out[k] = metricTitle(k, labels);
+    return out;
+  }, [keys, runIds, info]);
 
   const toolbar = (
     <>
+      <MetricPicker available={availableKeys} selected={view.keys} onChange={(k) => update({ keys: k })} />
       <SmoothingSlider value={liveSmoothing} onChange={setLiveSmoothing} onCommit={(v) => update({ smoothing: v })} />
       <XAxisToggle value={view.xAxis} onChange={(x) => update({ xAxis: x })} />
       {view.zoom && (
         <Button size="sm" onClick={() => update({ zoom: null })} data-testid="reset-zoom">
-          Reset zoom ({view.zoom[0].toFixed(0)}–{view.zoom[1].toFixed(0)})
+          Reset zoom ({view.zoom[0]}–{view.zoom[1]}
+          {view.xAxis === 'relative' ? ' s' : ''})
         </Button>
       )}
       {series.isFetching && <span className="text-xs text-zinc-400">updating…</span>}
@@ -113,11 +176,11 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
   );
 
   return (
-    <div className="flex flex-col gap-3" data-testid="run-charts">
+    <div className="flex flex-col gap-3" data-testid="run-charts" ref={gridRef}>
       <RunPicker
         runIds={runIds}
         fixed={primaryRunId}
-        names={names}
+        names={new Map([...info].map(([id, r]) => [id, r.name]))}
         errors={runs.filter((r) => r.error).map((r) => r.id)}
         onAdd={(id) => update({ runs: [...view.runs.filter((r) => r !== id), id] })}
         onRemove={(id) => update({ runs: view.runs.filter((r) => r !== id) })}
@@ -126,20 +189,13 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
       <ChartGrid
         seriesByKey={seriesByKey}
         keys={keys}
-        smoothing={liveSmoothing}
+        titles={titles}
         xAxis={view.xAxis}
         zoom={view.zoom}
         onZoom={(z) => update({ zoom: z })}
-        loading={series.isLoading}
+        loading={series.isLoading || maxPoints === 0}
         toolbar={toolbar}
       />
-      <ul className="flex flex-wrap gap-x-4 text-xs text-zinc-500" data-testid="chart-stats">
-        {stats.map((s) => (
-          <li key={s.key} data-testid={`chart-stat-${s.key}`} data-points={s.points} data-total={s.total} data-last-step={s.lastStep ?? ''}>
-            {s.key}: {s.total} pts{s.lastStep !== null ? `, last step ${s.lastStep}` : ''}
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

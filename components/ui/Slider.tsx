@@ -18,6 +18,8 @@ export interface SliderProps {
   disabled?: boolean;
   className?: string;
   'data-testid'?: string;
+  /** Hover text of the control. */
+  title?: string;
 }
 
 export function Slider({
@@ -32,13 +34,14 @@ export function Slider({
   disabled,
   className,
   'data-testid': testId,
+  title,
 }: SliderProps) {
   const id = useId();
   const [local, setLocal] = useState(value);
   useEffect(() => setLocal(value), [value]);
   const commit = () => onCommit?.(local);
   return (
-    <div className={cn('flex items-center gap-2 text-sm', className)}>
+    <div className={cn('flex items-center gap-2 text-sm', className)} title={title}>
       <label htmlFor={id} className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
         {label}
       </label>
@@ -49,6 +52,7 @@ export function Slider({
         max={max}
         step={step}
         value={local}
+        aria-valuetext={format(local)}
         disabled={disabled}
         data-testid={testId}
         onChange={(e) => {

@@ -187,8 +187,9 @@ describe('videocap import', () => {
     const r = await cli(['import', path.join(CASES, 'importer-swift-elapsed-time'), '--format', 'swift']);
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.stdout);
-    const [series] = await caller.metric.series({ runIds: [s.runId], keys: ['reward'], maxPoints: 800 });
-    expect(series!.relTime.map((t) => Math.round(t))).toEqual([0, 41, 82, 123, 3564]);
+    const [series] = await caller.metric.series({ runIds: [s.runId], keys: ['reward'], maxPoints: 800, xAxis: 'relative', encoding: 'json' });
+    if (!series || series.encoding !== 'json' || !series.relTime) throw new Error('expected a JSON series with relative times');
+    expect(series.relTime.map((t) => Math.round(t))).toEqual([0, 41, 82, 123, 3564]);
     const run = await caller.run.get({ id: s.runId });
     expect(run).toMatchObject({ lastStep: 5, maxSteps: 100 });
   });

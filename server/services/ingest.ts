@@ -21,6 +21,7 @@ import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { databaseRefusal } from './db-errors';
 import { NotFoundError, ValidationError } from './errors';
+import { refreshRollups } from './rollups';
 
 export interface IngestCounts {
   metrics: number;
@@ -45,32 +46,8 @@ async function upsertMetrics(db: Db, runId: string, chunk: Metric[]): Promise<nu
     ON CONFLICT ("runId", key, step) DO UPDATE SET value = EXCLUDED.value, "wallTime" = EXCLUDED."wallTime"`;
 }
 
-export const ROLLUP_STEPS = 64;
-
-/** Recompute the 64-step rollups (first, last, min, max, count) touched by a batch of points. */
-async function refreshRollups(db: Db, runId: string, metrics: readonly Metric[]): Promise<void> {
-  if (metrics.length === 0) return;
-  const touched = new Map<string, { key: string; bucket: number }>();
-  for (const m of metrics) {
-    const bucket = Math.floor(m.step / ROLLUP_STEPS);
-    touched.set(`${m.key}\u0000${bucket}`, { key: m.key, bucket });
-  }
-  const list = [...touched.values()];
-  for (let i = 0; i < list.length; i += 2000) {
-    const chunk = list.slice(i, i + 2000);
-    await db.$executeRaw`
-      INSERT INTO "MetricRollup" ("runId", key, bucket, "firstStep", "firstValue", "lastStep", "lastValue", "minValue", "maxValue", count, "firstWall", "lastWall")
-      SELECT m."runId", m.key, t.b, min(m.step), (array_agg(m.value ORDER BY m.step))[1], max(m.step), (array_agg(m.value ORDER BY m.step DESC))[1],
-             min(m.value), max(m.value), count(*)::int, min(m."wallTime"), max(m."wallTime")
-      FROM (SELECT k, b::bigint AS b FROM unnest(${chunk.map((c) => c.key)}::text[], ${chunk.map((c) => stepText(c.bucket))}::text[]) AS u(k, b)) AS t
-      JOIN "MetricPoint" m ON m."runId" = ${runId} AND m.key = t.k AND m.step >= t.b * ${ROLLUP_STEPS} AND m.step < (t.b + 1) * ${ROLLUP_STEPS}
-      GROUP BY m."runId", m.key, t.b
-      ON CONFLICT ("runId", key, bucket) DO UPDATE SET
-        "firstStep" = EXCLUDED."firstStep", "firstValue" = EXCLUDED."firstValue", "lastStep" = EXCLUDED."lastStep",
-        "lastValue" = EXCLUDED."lastValue", "minValue" = EXCLUDED."minValue", "maxValue" = EXCLUDED."maxValue",
-        count = EXCLUDED.count, "firstWall" = EXCLUDED."firstWall", "lastWall" = EXCLUDED."lastWall"`;
-  }
-}
+// Rollups (first/last/min/max/count and EMA state per 64 steps) live in ./rollups.
+export { ROLLUP_STEPS } from './rollups';
 
 const jsonText = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 

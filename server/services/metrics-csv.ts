@@ -1,8 +1,10 @@
 /**
- * Every stored point of the requested series as CSV (core/csv.ts format: run,key,step,wall_time,value),
- * streamed in keyset batches so a 1,000,000-point series never sits in memory at once.
+ * Every stored point of the requested series as CSV (core/csv.ts format:
+ * run_id,run,key,step,wall_time,value,scorer), streamed in keyset batches so a 1,000,000-point
+ * series never sits in memory at once.
  */
 import { CSV_HEADER, seriesToCsv } from '../../core/csv';
+import { readRunScorer, scorerText } from '../../core/scorer-view';
 import type { Db } from '../db';
 
 export interface CsvRequest {
@@ -18,8 +20,9 @@ export function metricsCsvStream(db: Db, req: CsvRequest): ReadableStream<Uint8A
   const enc = new TextEncoder();
   async function* chunks(): AsyncGenerator<string> {
     yield CSV_HEADER.join(',') + '\r\n';
-    const runs = await db.run.findMany({ where: { id: { in: req.runIds } }, select: { id: true, name: true } });
+    const runs = await db.run.findMany({ where: { id: { in: req.runIds } }, select: { id: true, name: true, scorer: true } });
     const names = new Map(runs.map((r) => [r.id, r.name]));
+    const scorers = new Map(runs.map((r) => [r.id, scorerText(readRunScorer(r.scorer))]));
     for (const runId of req.runIds) {
       if (!names.has(runId)) continue;
       for (const key of req.keys) {
@@ -31,10 +34,18 @@ export function metricsCsvStream(db: Db, req: CsvRequest): ReadableStream<Uint8A
             WHERE "runId" = ${runId} AND key = ${key} AND step > ${after} AND step <= ${hi} ORDER BY "MetricPoint".step LIMIT ${BATCH}`;
           if (rows.length === 0) break;
           const csv = seriesToCsv([
-            { run: names.get(runId)!, key, steps: rows.map((r) => r.step), wallTimes: rows.map((r) => r.w), values: rows.map((r) => r.value) },
+            {
+              runId,
+              run: names.get(runId)!,
+              scorer: scorers.get(runId) ?? '',
+              key,
+              steps: rows.map((r) => Number(r.step)),
+              wallTimes: rows.map((r) => r.w),
+              values: rows.map((r) => r.value),
+            },
           ]);
           yield csv.slice(csv.indexOf('\r\n') + 2); // without its header line
-          after = rows[rows.length - 1]!.step;
+          after = Number(rows[rows.length - 1]!.step);
           if (rows.length < BATCH) break;
         }
       }

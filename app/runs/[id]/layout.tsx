@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { RunLabelsProvider } from '../../../components/runs/RunLabels';
 import { db } from '../../../server/db';
 
 export const dynamic = 'force-dynamic';
@@ -12,5 +13,5 @@ export default async function RunLayout({ children, params }: { children: ReactN
   const { id } = await params;
   const exists = await db().run.findUnique({ where: { id }, select: { id: true } });
   if (!exists) notFound();
-  return children;
+  return <RunLabelsProvider runId={id}>{children}</RunLabelsProvider>;
 }

@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "MetricRollup" ADD COLUMN     "ema" DOUBLE PRECISION[] DEFAULT ARRAY[]::DOUBLE PRECISION[],
+ADD COLUMN     "maxRank" INTEGER,
+ADD COLUMN     "maxStep" BIGINT,
+ADD COLUMN     "maxWall" TIMESTAMP(3),
+ADD COLUMN     "minRank" INTEGER,
+ADD COLUMN     "minStep" BIGINT,
+ADD COLUMN     "minWall" TIMESTAMP(3);
