@@ -55,6 +55,8 @@ export const providerEnvSchema = z.object({
   JUDGE_MAX_RETRIES: intVar(0, 20, 4),
   JUDGE_MAX_TOKENS: intVar(1, 131_072, 2048),
   JUDGE_CACHE_SIZE: intVar(0, 10_000_000, 20_000),
+  /** Judge calls per judged item before it counts as failed (a reply that fails validation is asked again). */
+  JUDGE_REPLY_ATTEMPTS: intVar(1, 10, 3),
 });
 
 export type ProviderEnv = z.infer<typeof providerEnvSchema>;
