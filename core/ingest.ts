@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RUN_KINDS, RUN_STATUSES } from './types';
+import { evalProgressSchema, evalResultSchema, evalSampleSchema } from './eval/types';
 
 const thinkSubjectSchema = z.object({
   subject: z.string(),
@@ -56,6 +57,11 @@ export const ingestBatchSchema = z.object({
   checkpoints: z.array(ingestCheckpointSchema).max(1000).default([]),
   logs: z.array(ingestLogSchema).max(20_000).default([]),
   progress: z.object({ step: z.number().int().min(0), maxSteps: z.number().int().min(0) }).optional(),
+  /** Evaluation runs: one record per clip (keyed by run, benchmark, subset, clip: re-sent clips are stored once). */
+  evalSamples: z.array(evalSampleSchema).max(5_000).default([]),
+  /** Evaluation runs: the final rows; they replace the run's earlier rows of the same benchmarks. */
+  evalResults: z.array(evalResultSchema).max(5_000).default([]),
+  evalProgress: evalProgressSchema.optional(),
 });
 export type IngestBatch = z.infer<typeof ingestBatchSchema>;
 export type IngestBatchInput = z.input<typeof ingestBatchSchema>;
@@ -80,3 +86,19 @@ export const createRunSchema = z.object({
   status: z.enum(RUN_STATUSES).optional(),
 });
 export type CreateRunInput = z.infer<typeof createRunSchema>;
+
+/** Judge cache over the ingest API (runner token): lookups and writes, batched. */
+export const judgeCacheLookupSchema = z.object({ keys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'a key is a sha256 hex digest')).max(1000) });
+export const judgeCachePutSchema = z.object({
+  entries: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[0-9a-f]{64}$/, 'a key is a sha256 hex digest'),
+        model: z.string().min(1).max(500),
+        settings: z.object({ temperature: z.number().min(0).max(5), maxTokens: z.number().int().nullable() }),
+        prompt: z.string().max(2_000_000),
+        reply: z.string().max(2_000_000),
+      }),
+    )
+    .max(1000),
+});

@@ -34,6 +34,9 @@ const lineSchema = z.object({
   extra_info: z.object({
     duration: z.number().nullable().optional(),
     events: z.array(z.string()).default([]),
+    n_events: z.number().int().min(0).optional(),
+    n_shots: z.number().int().min(0).optional(),
+    n_subjects: z.number().int().min(0).optional(),
   }),
 });
 
@@ -43,6 +46,10 @@ export interface Dream1kClip extends ClipRecord {
   subset: string;
   /** Where `think` came from. */
   annotationSource: string;
+  /** The annotation's extra_info.n_events / n_shots / n_subjects (AutoDQ breakdown buckets); null when absent. */
+  nEvents: number | null;
+  nShots: number | null;
+  nSubjects: number | null;
 }
 
 export interface LoadDream1kOptions {
@@ -86,6 +93,9 @@ export function parseDream1k(text: string, options: { limit?: number; source?: s
       videoPath: null,
       durationSec: row.extra_info.duration ?? null,
       annotationSource: HEURISTIC_THINK_SOURCE,
+      nEvents: row.extra_info.n_events ?? null,
+      nShots: row.extra_info.n_shots ?? null,
+      nSubjects: row.extra_info.n_subjects ?? null,
     });
   }
   return out;

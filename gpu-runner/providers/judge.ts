@@ -123,6 +123,7 @@ export function createJudgeFromEnv(env: Record<string, string | undefined> = pro
         apiKey: cfg.JUDGE_API_KEY,
         concurrency: cfg.JUDGE_CONCURRENCY,
         maxTokens: cfg.JUDGE_MAX_TOKENS,
+        temperature: cfg.JUDGE_TEMPERATURE,
         policy: { timeoutMs: cfg.JUDGE_TIMEOUT_MS, maxRetries: cfg.JUDGE_MAX_RETRIES },
       })
     : createLexicalJudge();
