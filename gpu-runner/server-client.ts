@@ -3,6 +3,7 @@
  * backoff and buffers while the server is down, so a runner catches up and nothing is lost.
  */
 import type { CreateRunInput, IngestBatchInput, StatusUpdate } from '../core/ingest';
+import type { EvalProgress, EvalResultRecord, EvalSampleRecord } from '../core/eval/types';
 import type { CheckpointRecord, MetricPoint, RolloutRecord, RunStatus } from '../core/types';
 import type { RunReporter } from './report';
 
@@ -108,6 +109,16 @@ export class ServerClient {
     return this.request('POST', `/api/ingest/runs/${encodeURIComponent(runId)}/events`, batch);
   }
 
+  /** An eval run's config and captions or checkpoint (GET /api/ingest/runs/:id/eval-inputs). */
+  getEvalInputs<T>(runId: string): Promise<T> {
+    return this.withRetry(() => this.request<T>('GET', `/api/ingest/runs/${encodeURIComponent(runId)}/eval-inputs`));
+  }
+
+  /** The clips an eval run has stored (compact), for resume and aggregation. */
+  getEvalSamples(runId: string): Promise<{ samples: Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'>[] }> {
+    return this.withRetry(() => this.request('GET', `/api/ingest/runs/${encodeURIComponent(runId)}/eval-samples`));
+  }
+
   reporter(runId: string, options: IngestReporterOptions = {}): IngestReporter {
     return new IngestReporter(this, runId, options);
   }
@@ -133,6 +144,9 @@ export class IngestReporter implements RunReporter {
   private rolloutsQ: RolloutRecord[] = [];
   private checkpointsQ: CheckpointRecord[] = [];
   private logsQ: { seq: number; line: string }[] = [];
+  private evalSamplesQ: EvalSampleRecord[] = [];
+  private evalResultsQ: EvalResultRecord[] = [];
+  private evalProgressLatest: EvalProgress | undefined;
   private progress: { step: number; maxSteps: number } | undefined;
   private seq: number;
   private flushing: Promise<void> | null = null;
@@ -140,7 +154,7 @@ export class IngestReporter implements RunReporter {
   private backoff = 0;
   private closed = false;
   /** Items delivered so far (for tests and logs). */
-  delivered = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0 };
+  delivered = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0, evalSamples: 0, evalResults: 0 };
 
   constructor(
     private readonly client: ServerClient,
@@ -153,7 +167,21 @@ export class IngestReporter implements RunReporter {
   }
 
   get pending(): number {
-    return this.metricsQ.length + this.rolloutsQ.length + this.checkpointsQ.length + this.logsQ.length;
+    return this.metricsQ.length + this.rolloutsQ.length + this.checkpointsQ.length + this.logsQ.length + this.evalSamplesQ.length + this.evalResultsQ.length;
+  }
+
+  /** Per-clip records of an evaluation (sent promptly: a resuming runner skips what the server has). */
+  async evalSamples(rows: EvalSampleRecord[]): Promise<void> {
+    this.evalSamplesQ.push(...rows);
+    this.kick(this.evalSamplesQ.length >= 20);
+  }
+  async evalResults(rows: EvalResultRecord[]): Promise<void> {
+    this.evalResultsQ.push(...rows);
+    this.kick(true);
+  }
+  /** Latest evaluation progress (only the newest is sent). */
+  setEvalProgress(p: EvalProgress): void {
+    this.evalProgressLatest = p;
   }
 
   setProgress(step: number, maxSteps: number): void {
@@ -192,7 +220,7 @@ export class IngestReporter implements RunReporter {
 
   private async flushOnce(): Promise<void> {
     if (this.backoff > Date.now()) throw new Error('backing off');
-    while (this.pending > 0 || this.progress) {
+    while (this.pending > 0 || this.progress || this.evalProgressLatest) {
       // Checkpoints go after the metrics/rollouts of their step were sent (same batch, applied in order).
       const batch: IngestBatchInput = {
         runnerId: this.options.runnerId,
@@ -201,6 +229,9 @@ export class IngestReporter implements RunReporter {
         checkpoints: this.checkpointsQ.slice(0, 100),
         logs: this.logsQ.slice(0, 5_000),
         progress: this.progress,
+        evalSamples: this.evalSamplesQ.slice(0, 500),
+        evalResults: this.evalResultsQ.slice(0, 2_000),
+        evalProgress: this.evalProgressLatest,
       };
       try {
         await this.client.sendBatch(this.runId, batch);
@@ -221,8 +252,11 @@ export class IngestReporter implements RunReporter {
       this.delivered.rollouts += batch.rollouts!.length;
       this.delivered.checkpoints += batch.checkpoints!.length;
       this.delivered.logs += batch.logs!.length;
+      this.delivered.evalSamples += batch.evalSamples!.length;
+      this.delivered.evalResults += batch.evalResults!.length;
       this.dropSent(batch);
       if (this.progress === batch.progress) this.progress = undefined;
+      if (this.evalProgressLatest === batch.evalProgress) this.evalProgressLatest = undefined;
     }
   }
   private failures = 0;
@@ -232,6 +266,8 @@ export class IngestReporter implements RunReporter {
     this.rolloutsQ.splice(0, batch.rollouts!.length);
     this.checkpointsQ.splice(0, batch.checkpoints!.length);
     this.logsQ.splice(0, batch.logs!.length);
+    this.evalSamplesQ.splice(0, batch.evalSamples!.length);
+    this.evalResultsQ.splice(0, batch.evalResults!.length);
   }
 
   /** Deliver everything, retrying until `deadlineMs`; then stop the timer. Throws if items remain. */

@@ -6,12 +6,15 @@ import type { IngestBatch } from '../../core/ingest';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { NotFoundError } from './errors';
+import { applyEvalIngest } from './evals';
 
 export interface IngestCounts {
   metrics: number;
   rollouts: number;
   checkpoints: number;
   logs: number;
+  evalSamples?: number;
+  evalResults?: number;
 }
 
 async function upsertMetrics(db: Db, runId: string, metrics: IngestBatch['metrics']): Promise<number> {
@@ -121,7 +124,11 @@ export async function applyIngestBatch(db: Db, runId: string, batch: IngestBatch
       },
     });
   }
-  return { metrics, rollouts, checkpoints, logs };
+  const evalCounts =
+    batch.evalSamples.length > 0 || batch.evalResults.length > 0 || batch.evalProgress
+      ? await applyEvalIngest(db, runId, { evalSamples: batch.evalSamples, evalResults: batch.evalResults, evalProgress: batch.evalProgress })
+      : null;
+  return { metrics, rollouts, checkpoints, logs, ...(evalCounts ?? {}) };
 }
 
 /** What a runner needs to start or resume a job. */

@@ -44,6 +44,7 @@ import {
 import { writeSwiftDataset } from './dataset';
 import { LineRing, spawnManaged, waitForHealth, type ManagedProcess } from './process';
 import { FileTail } from './tail';
+import { generateSwiftCaptions } from './captions';
 
 export interface SwiftBackendOptions {
   rewardService: RewardService;
@@ -266,6 +267,7 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
   const pollMs = options.pollIntervalMs ?? 1000;
   return {
     name: 'swift',
+    generateCaptions: (req) => generateSwiftCaptions(req, { executable: options.executable }),
     async run(ctx: JobContext): Promise<JobResult> {
       if (ctx.kind !== 'grpo' && ctx.kind !== 'sft') {
         throw new Error(`the swift backend runs "grpo" and "sft" jobs; "${ctx.kind}" jobs run elsewhere`);
