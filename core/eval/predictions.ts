@@ -177,6 +177,7 @@ export function parsePredictions(text: string, options: ParsePredictionsOptions)
     models = [options.model];
   }
 
+  const known = new Set(options.clipIds);
   const sources: PredictionSource[] = [];
   const reports: SourceReport[] = [];
   for (const model of models) {
@@ -188,7 +189,7 @@ export function parsePredictions(text: string, options: ParsePredictionsOptions)
     for (const r of records) {
       if (format === 'multi-model' && r.model !== model) continue;
       const clipId = options.resolveId(r.id);
-      if (clipId === null) {
+      if (clipId === null || !known.has(clipId)) {
         unknown.push(r.id);
         continue;
       }

@@ -220,6 +220,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     const { benchmark: _b, ...numbers } = summary;
     results.push({
       model: source.model,
+      ...numbers,
       clips: {
         evaluated: samples.length - failedClips.length,
         failed: failedClips.length,
@@ -230,7 +231,6 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         emptyCaptions: report.emptyCaptions,
         errorCaptions: report.errorCaptions,
       },
-      ...numbers,
     });
     for (const s of samples) allSamples.push({ ...s, model: source.model });
     if (server) {
