@@ -4,7 +4,8 @@
  *  - downsample: 1,000,000-point series reduced per pixel column (p50/p95)
  *  - local-train: a 200-step local GRPO run on DREAM-1K clips (wall time; first vs last 20 steps)
  *  - with a PostgreSQL server reachable ($DATABASE_URL or 127.0.0.1:5432): rollout browsing over
- *    1,000,000 rollouts (bench:rollouts) and the chart query for 10 runs × 100,000 steps (bench:series)
+ *    1,000,000 rollouts (bench:rollouts), the chart query for 10 runs × 100,000 steps (bench:series), and
+ *    DREAM-1K evaluation against a 100 ms judge at concurrency 32, then again from the judge cache (bench:eval)
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -26,7 +27,7 @@ console.log(JSON.stringify({ ...t, curves: undefined }, null, 2));
 const admin = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 admin.pathname = '/postgres';
 if (await pgReachable(admin.toString())) {
-  for (const b of ['rollouts-db.ts', 'series-db.ts']) {
+  for (const b of ['rollouts-db.ts', 'series-db.ts', 'eval-db.ts']) {
     console.log(`\n== ${b} ==`);
     spawnSync(path.join(here, '..', 'node_modules', '.bin', 'tsx'), [path.join(here, b)], { stdio: 'inherit' });
   }

@@ -123,6 +123,9 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
 }
 
+/** Judge calls queued per judge slot (clips wait on cache lookups and on each other's steps, so keep more than one per slot). */
+const CLIPS_IN_FLIGHT_FACTOR = Number(process.env.EVAL_CLIPS_FACTOR ?? 4);
+
 export class EvalCancelledError extends Error {
   override name = 'AbortError';
 }
@@ -171,7 +174,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalSampleRecord[
       if (mine.length === 0) continue;
       stage = task.label;
       // Enough clips in flight to keep every judge slot busy.
-      const limit = createLimiter(Math.max(2, Math.ceil((2 * opts.concurrency) / task.parallelCalls)));
+      const limit = createLimiter(Math.max(2, Math.ceil((CLIPS_IN_FLIGHT_FACTOR * opts.concurrency) / task.parallelCalls)));
       await Promise.all(
         mine.map((w) =>
           limit(async () => {
