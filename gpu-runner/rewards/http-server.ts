@@ -261,7 +261,10 @@ export async function startRewardHttpServer(opts: RewardHttpServerOptions): Prom
     opts.onJudgeFailures?.(
       step,
       failures,
-      results.filter((r) => r.judgeFailures).flatMap((r) => r.errors ?? []).slice(0, 3),
+      results
+        .filter((r) => r.judgeFailures)
+        .flatMap((r) => (r.errors ?? []).filter((e) => e.startsWith('escore:') || e.startsWith('cnscore:')))
+        .slice(0, 3),
     );
     return { results };
   };
