@@ -9,12 +9,15 @@ import Link from 'next/link';
 import { api } from '../providers/trpc';
 import { Badge } from '../ui/Badge';
 import { Card } from '../ui/Card';
+import { EvalProgressLine } from './EvalPage';
 
 const HEADLINE = new Set(['f1', 'accuracy', 'score', 'action_f1', 'object_f1']);
 
 export function RunEvaluations({ runId, kind }: { runId: string; kind: string }) {
-  const results = api.eval.forRun.useQuery({ runId }, { refetchInterval: kind === 'eval' ? 3_000 : false });
   const isEval = kind === 'eval';
+  const terminal = (status: string | undefined) => status !== undefined && ['succeeded', 'failed', 'cancelled'].includes(status);
+  const ev = api.eval.get.useQuery({ runId }, { enabled: isEval, retry: false, refetchInterval: (q) => (terminal(q.state.data?.status) ? false : 2_000) });
+  const results = api.eval.forRun.useQuery({ runId }, { refetchInterval: isEval && !terminal(ev.data?.status) ? 3_000 : false });
   const rows = (results.data ?? []).filter((r) => HEADLINE.has(r.metric));
   return (
     <Card
@@ -32,6 +35,11 @@ export function RunEvaluations({ runId, kind }: { runId: string; kind: string })
       }
       data-testid="run-evaluations"
     >
+      {isEval && ev.data?.evalProgress && (
+        <div className="mb-2">
+          <EvalProgressLine progress={ev.data.evalProgress} />
+        </div>
+      )}
       {rows.length === 0 ? (
         <p className="text-sm text-zinc-500">{isEval ? 'Results appear when the evaluation finishes.' : 'No evaluation of this run yet.'}</p>
       ) : (

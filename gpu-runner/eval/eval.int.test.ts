@@ -165,3 +165,46 @@ describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
     expect(overallF1!.value).toBeCloseTo((100 * 2 * R * P) / (R + P), 9);
   }, 240_000);
 });
+
+describe('eval launch and import', () => {
+  it('rejects invalid eval configs naming the field, and stores nothing', async () => {
+    const before = await db().run.count();
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: [], source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toThrow(/config\.benchmarks: choose at least one benchmark/);
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], judge: { kind: 'openai', baseUrl: 'ftp://x', model: 'm' }, source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toMatchObject({
+      message: expect.stringMatching(/config\.judge\.baseUrl: must be an http\(s\) URL/),
+    });
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], source: { kind: 'imported', captionSourceId: 'nope', model: 'm' } } })).rejects.toThrow(/caption source nope does not exist/);
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], source: { kind: 'checkpoint', runId: 'r', checkpointId: 'nope' } } })).rejects.toThrow(/checkpoint nope does not exist/);
+    await expect(caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'x.txt', text: 'not json' })).rejects.toThrow(/x\.txt: no usable prediction/);
+    expect(await db().run.count()).toBe(before);
+  });
+
+  it('`videocap eval --server` stores the result as an imported evaluation (samples, rows, judge identity)', async () => {
+    const { runEvalCommand } = await import('../cli/eval');
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(path.join(tmpdir(), 'eval-server-'));
+    const file = path.join(dir, 'care.jsonl');
+    await writeFile(file, '{"id": "synthetic_0002.mp4", "caption": "A young man in a blue tracksuit jogs in a park and drinks water."}\n');
+    const saved = { ...process.env };
+    delete process.env.JUDGE_BASE_URL;
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void out.push(a.join(' '));
+    try {
+      expect(await runEvalCommand(['carebench', '--predictions', file, '--server', app.url])).toBe(0);
+    } finally {
+      console.log = log;
+      process.env = saved;
+    }
+    const summary = JSON.parse(out.join('\n'));
+    const runId = summary.results[0].serverRunId as string;
+    expect(runId).toBeTruthy();
+    const run = await caller.run.get({ id: runId });
+    expect(run).toMatchObject({ kind: 'eval', backend: 'import', status: 'succeeded' });
+    const ev = await caller.eval.get({ runId });
+    expect(ev.results.map((r) => r.metric).sort()).toEqual(['action_f1', 'action_precision', 'action_recall', 'object_f1', 'object_precision', 'object_recall']);
+    expect(ev.results.every((r) => r.origin === 'imported' && r.judgeKind === 'lexical' && r.clips === 1)).toBe(true);
+    expect(await db().evalSample.count({ where: { runId } })).toBe(1);
+  });
+});
