@@ -29,7 +29,7 @@ export function validateEvalConfig(config: unknown): EvalConfig {
   if (!r.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of r.error.issues) fieldErrors[`config.${issue.path.length ? issue.path.join('.') : '(config)'}`] ??= issue.message;
-    throw new ValidationError(`invalid eval config — ${formatZodIssues(r.error).join('; ')}`, fieldErrors);
+    throw new ValidationError(`invalid eval config — ${formatZodIssues(r.error).map((m) => `config.${m}`).join('; ')}`, fieldErrors);
   }
   return r.data;
 }
