@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createCaller } from '../../server/api/root';
 import { db } from '../../server/db';
 import { startTestApp, type TestApp } from '../../server/testing/http-app';
@@ -81,7 +81,12 @@ afterAll(async () => {
 
 describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
   it('a runner killed mid-evaluation is replaced; finished clips are not re-judged and no judge call is answered twice', async () => {
+    onTestFailed(() => {
+      for (const [id, out] of outputs) console.error(`--- runner ${id} ---\n${out().slice(-4000)}`);
+    });
     const lexical = createLexicalJudge();
+    // A judge model of its own, so replies cached by an earlier run of this test are not reused.
+    const judgeModel = `scripted-judge-${Date.now()}`;
     // Hold every request after the first 45 answered ones until released (the runner is killed meanwhile).
     let answered = 0;
     let release: () => void = () => undefined;
@@ -102,7 +107,7 @@ describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
       name: 'eval-kill-and-resume',
       config: {
         benchmarks: ['dream-1k'],
-        judge: { kind: 'openai', baseUrl: judge.url, model: 'scripted-judge' },
+        judge: { kind: 'openai', baseUrl: judge.url, model: judgeModel },
         source: { kind: 'imported', captionSourceId: upload.sources[0].id, model: 'first-sentence baseline' },
         concurrency: 4,
         maxClips: 30,
@@ -111,7 +116,7 @@ describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
     const a = startRunner('it-eval-a');
     await until(() => Promise.resolve(answered), (n) => n >= 45, 'the first 45 judge replies');
     // Every answered reply is in the PostgreSQL judge cache before the kill (writes are batched every 20 ms).
-    await until(() => db().judgeCache.count({ where: { model: 'scripted-judge' } }), (n) => n >= 45, 'the cache to hold the answered replies');
+    await until(() => db().judgeCache.count({ where: { model: judgeModel } }), (n) => n >= 45, 'the cache to hold the answered replies');
     // Clips finished before the gate reach the server within the reporter's 500 ms flush; wait until the count is stable.
     let doneBefore = -1;
     for (let stable = 0; stable < 3; ) {
@@ -138,13 +143,13 @@ describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
     const counts = new Map<string, number>();
     for (const r of chats) counts.set(promptOf(r.body), (counts.get(promptOf(r.body)) ?? 0) + 1);
     expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
-    expect(await db().judgeCache.count({ where: { model: 'scripted-judge' } })).toBe(counts.size);
+    expect(await db().judgeCache.count({ where: { model: judgeModel } })).toBe(counts.size);
 
     // One sample per clip, results per subset and overall, with the judge identity.
     expect(await db().evalSample.count({ where: { runId: id } })).toBe(30);
     const ev = await caller.eval.get({ runId: id });
     const overallF1 = ev.results.find((r) => r.subset === 'overall' && r.metric === 'f1');
-    expect(overallF1).toMatchObject({ benchmark: 'dream-1k', judgeModel: 'scripted-judge', judgeKind: 'openai', origin: 'measured', simulated: false, clips: 30 });
+    expect(overallF1).toMatchObject({ benchmark: 'dream-1k', judgeModel, judgeKind: 'openai', origin: 'measured', simulated: false, clips: 30 });
     expect(ev.evalProgress).toMatchObject({ clipsTotal: 30, clipsDone: 30 });
     expect(ev.results.some((r) => r.subset === 'movie_animation' && r.metric === 'recall')).toBe(true);
     expect(ev.results.some((r) => r.subset === 'n_events:<=3')).toBe(true);

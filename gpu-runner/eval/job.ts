@@ -55,7 +55,8 @@ function clipRecordsFor(tasks: readonly BenchmarkTask[], config: EvalConfig, env
   const limit = <T>(xs: T[]) => (config.maxClips > 0 ? xs.slice(0, config.maxClips) : xs);
   const want = new Set(tasks.flatMap((t) => t.items.map((i) => i.clipId)));
   if (config.benchmarks.includes('dream-1k')) {
-    for (const c of limit(loadDream1k({}))) out.set(c.id, { ...c, videoPath: root ? path.join(root, `${c.vid}.mp4`) : null });
+    // The think annotation is derived by the caption generator (local) only for the clips it captions.
+    for (const c of limit(loadDream1k({ think: false }))) out.set(c.id, { ...c, think: null, videoPath: root ? path.join(root, `${c.vid}.mp4`) : null });
   }
   if (config.benchmarks.includes('vdc')) {
     for (const q of config.vdcQaSets) {

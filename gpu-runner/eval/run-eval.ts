@@ -100,7 +100,7 @@ export function buildTasks(sel: TaskSelection): BenchmarkTask[] {
   const limit = <T>(xs: T[]) => (sel.maxClips && sel.maxClips > 0 ? xs.slice(0, sel.maxClips) : xs);
   const tasks: BenchmarkTask[] = [];
   for (const b of sel.benchmarks) {
-    if (b === 'dream-1k') tasks.push(dream1kTask(limit(loadDream1k({ path: sel.annotations?.dream1k }))));
+    if (b === 'dream-1k') tasks.push(dream1kTask(limit(loadDream1k({ path: sel.annotations?.dream1k, think: false }))));
     if (b === 'vdc') for (const q of sel.vdcQaSets ?? ['detailed']) tasks.push(vdcTask(q, limit(loadVdc(q, sel.annotations?.vdc?.[q]))));
     if (b === 'carebench') tasks.push(carebenchTask(limit(loadCarebench(sel.annotations?.carebench))));
   }

@@ -23,16 +23,22 @@ export async function generateLocalCaptions(req: CaptionRequest): Promise<Genera
   const ck = await loadCheckpoint(req.checkpoint.path);
   const params = Float64Array.from(ck.params);
   const cfg = req.trained.config;
-  const clips: ClipRecord[] = req.clips.map((c) => {
-    if (c.think && c.think.length > 0) return c;
-    const think = deriveStructuredThink(c.referenceCaption, c.events);
-    return { ...c, think: think.length > 0 ? think : null };
-  });
+  // Derive annotations in slices, yielding to the event loop (job lock renewal, heartbeats, cancel).
+  const clips: ClipRecord[] = [];
+  for (const c of req.clips) {
+    if (clips.length % 25 === 0) await new Promise((r) => setImmediate(r));
+    if (c.think && c.think.length > 0) clips.push(c);
+    else {
+      const think = deriveStructuredThink(c.referenceCaption, c.events);
+      clips.push({ ...c, think: think.length > 0 ? think : null });
+    }
+  }
   const captions = new Map<string, string>();
   const temperature = Math.max(req.temperature, GREEDY_TEMPERATURE);
   let withoutAnnotation = 0;
-  for (const clip of clips) {
+  for (const [i, clip] of clips.entries()) {
     if (req.signal.aborted) break;
+    if (i % 25 === 0) await new Promise((r) => setImmediate(r));
     if (!clip.think) withoutAnnotation++;
     const pool = buildPerceptionPool(clip, clips, { seed: cfg.local.seed, distractors: cfg.local.distractors });
     const rng = Rng.derive(cfg.local.seed, 'eval-caption', clip.id);
