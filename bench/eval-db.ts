@@ -67,10 +67,12 @@ export async function runEvalBench() {
       const store = new ServerJudgeStore(server);
       const jc = new JudgeClient(judge, { attempts: 3, store });
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const samples = await evaluate({ tasks: [task], predictions, client: jc, concurrency: CONCURRENCY });
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       await store.flush();
-      return { seconds, clips: samples.length, failed: samples.filter((s) => s.failed).length, calls: jc.counters.made, cached: jc.counters.cached };
+      return { seconds, evaluatorCpuSeconds: (cpu.user + cpu.system) / 1e6, clips: samples.length, failed: samples.filter((s) => s.failed).length, calls: jc.counters.made, cached: jc.counters.cached };
     };
     const first = await once();
     const ideal = (first.calls * DELAY_MS) / 1000 / CONCURRENCY;

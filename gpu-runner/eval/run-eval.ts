@@ -9,6 +9,9 @@ import { summarizeCarebench, summarizeDream1k, summarizeVdc } from '../../core/e
 import type { VdcQaSet } from '../../core/eval/vdc';
 import { createLimiter } from '../providers/http';
 import type { JudgeClient } from '../providers/judge-client';
+import type { JudgePrompt } from '../providers/types';
+import { buildEntailmentPrompt, buildEventExtractionPrompt, buildObjectEntailmentPrompt, buildObjectExtractionPrompt } from '../../core/eval/autodq';
+import { buildVdcAnswerRequest } from '../../core/eval/vdc';
 import { loadDream1k, type Dream1kClip } from '../datasets/dream1k';
 import { loadVdc, type VdcClip } from '../datasets/vdc';
 import { loadCarebench, type CarebenchClip } from '../datasets/carebench';
@@ -19,6 +22,8 @@ export interface EvalItem {
   subset: string;
   /** Judge calls this clip is expected to need (before cache hits), for "calls left". */
   expectedCalls: number;
+  /** Prompts known before any judge reply (looked up in the cache in bulk before the clips run). */
+  firstPrompts(prediction: string): JudgePrompt[];
   score(client: JudgeClient, prediction: string): Promise<EvalSampleRecord>;
 }
 
@@ -48,6 +53,10 @@ export function dream1kTask(clips: readonly Dream1kClip[]): BenchmarkTask {
       clipId: clip.id,
       subset: clip.subset.replace(/^DREAM\//, ''),
       expectedCalls: (clip.events.length > 0 ? 1 : 0) + 2,
+      firstPrompts: (prediction) => [
+        buildEventExtractionPrompt(prediction, 'tarsier'),
+        ...(clip.events.length > 0 ? [buildEntailmentPrompt(prediction.toLowerCase(), clip.events)] : []),
+      ],
       score: (client, prediction) => scoreDream1kClip(client, clip, prediction),
     })),
     summarize: summarizeDream1k,
@@ -64,6 +73,7 @@ export function vdcTask(qaSet: VdcQaSet, clips: readonly VdcClip[]): BenchmarkTa
       clipId: clip.id,
       subset: qaSet,
       expectedCalls: 2 * clip.qas.length,
+      firstPrompts: (prediction) => clip.qas.map((qa) => buildVdcAnswerRequest(prediction, qa.question)),
       score: (client, prediction) => scoreVdcClip(client, clip, qaSet, prediction),
     })),
     summarize: (samples) => summarizeVdc(samples, qaSet),
@@ -80,6 +90,12 @@ export function carebenchTask(clips: readonly CarebenchClip[]): BenchmarkTask {
       clipId: clip.id,
       subset: 'overall',
       expectedCalls: 6 + (clip.events ? 0 : 1) + (clip.objects ? 0 : 1),
+      firstPrompts: (prediction) => [
+        buildEventExtractionPrompt(prediction, 'carebench'),
+        buildObjectExtractionPrompt(prediction),
+        ...(clip.events ? (clip.events.length > 0 ? [buildEntailmentPrompt(prediction.toLowerCase(), clip.events)] : []) : [buildEventExtractionPrompt(clip.reference, 'carebench')]),
+        ...(clip.objects ? (clip.objects.length > 0 ? [buildObjectEntailmentPrompt(prediction.toLowerCase(), clip.objects)] : []) : [buildObjectExtractionPrompt(clip.reference)]),
+      ],
       score: (client, prediction) => scoreCarebenchClip(client, clip, prediction),
     })),
     summarize: summarizeCarebench,
@@ -173,6 +189,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalSampleRecord[
       const mine = work.filter((w) => w.task === task);
       if (mine.length === 0) continue;
       stage = task.label;
+      await opts.client.prefetch(mine.flatMap((w) => w.item.firstPrompts(w.prediction)));
       // Enough clips in flight to keep every judge slot busy.
       const limit = createLimiter(Math.max(2, Math.ceil((CLIPS_IN_FLIGHT_FACTOR * opts.concurrency) / task.parallelCalls)));
       await Promise.all(

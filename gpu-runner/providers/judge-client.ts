@@ -63,6 +63,8 @@ export class JudgeClient {
   readonly counters: JudgeCounters = { made: 0, cached: 0, failed: 0 };
   readonly attempts: number;
   private readonly store: JudgeCacheStore | null;
+  /** Results of `prefetch`: the cached reply, or null for a known miss (no lookup needed at ask time). */
+  private readonly prefetched = new Map<string, string | null>();
 
   constructor(
     readonly judge: Judge,
@@ -77,13 +79,34 @@ export class JudgeClient {
     return { temperature: this.judge.temperature ?? 0, maxTokens: request.maxTokens ?? this.judge.maxTokens ?? null };
   }
 
+  /**
+   * Looks up many prompts in the persistent cache at once (a few large requests instead of one lookup
+   * per ask), so asking them later needs no round trip. A failed lookup leaves them to `ask`.
+   */
+  async prefetch(prompts: readonly JudgePrompt[]): Promise<void> {
+    if (!this.store || prompts.length === 0) return;
+    const keys = [...new Set(prompts.map((p) => { const r = toJudgeRequest(p); return judgeCacheKey(this.judge.model, this.settings(r), r); }))].filter((k) => !this.prefetched.has(k));
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      let hits: Map<string, string>;
+      try {
+        hits = await this.store.get(chunk);
+      } catch {
+        continue;
+      }
+      for (const k of chunk) this.prefetched.set(k, hits.get(k) ?? null);
+    }
+  }
+
   /** Asks until `parse` accepts a reply (bounded); never throws for a judge failure. */
   async ask<T>(prompt: JudgePrompt, parse: (reply: string) => JudgeReplyResult<T>): Promise<JudgeAnswer<T>> {
     const request = toJudgeRequest(prompt);
     const settings = this.settings(request);
     const key = this.store ? judgeCacheKey(this.judge.model, settings, request) : null;
     if (this.store && key) {
-      const hit = (await this.store.get([key]).catch(() => new Map<string, string>())).get(key);
+      const known = this.prefetched.get(key);
+      if (known !== undefined) this.prefetched.delete(key);
+      const hit = known !== undefined ? (known ?? undefined) : (await this.store.get([key]).catch(() => new Map<string, string>())).get(key);
       if (hit !== undefined) {
         const parsed = parse(hit);
         if (parsed.ok) {
