@@ -5,7 +5,8 @@
  *  - local-train: a 200-step local GRPO run on DREAM-1K clips (wall time; first vs last 20 steps)
  *  - with a PostgreSQL server reachable ($BENCH_DATABASE_URL, else $DATABASE_URL's server or
  *    127.0.0.1:5432): rollout browsing over 1,000,000 rollouts (bench:rollouts) and the chart query
- *    for 10 runs × 100,000 steps (bench:series)
+ *    for 10 runs × 100,000 steps (bench:series), and DREAM-1K evaluation against a 100 ms judge at
+ *    concurrency 32, then again from the judge cache (bench:eval)
  *
  * `npm run bench -- --smoke` runs every benchmark once at a small size and checks that each one
  * still works (answers complete, no exception) — not its speed. `npm test` runs it as a stage so no
@@ -78,6 +79,7 @@ admin.pathname = '/postgres';
 const dbBenches: [string, string, string[]][] = [
   ['rollouts-db', 'rollouts-db.ts', smoke ? ['--rows', '5000'] : []],
   ['series-db', 'series-db.ts', smoke ? ['--smoke'] : []],
+  ['eval-db', 'eval-db.ts', smoke ? ['--smoke'] : []],
 ];
 if (await pgReachable(admin.toString())) {
   for (const [name, file, args] of dbBenches) {

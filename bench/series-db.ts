@@ -64,7 +64,7 @@ if (Number(have[0]!.n) !== R * S * KEYS.length) {
       const metrics = [];
       for (let s = s0; s < Math.min(S + 1, s0 + per); s++)
         for (const [k, key] of KEYS.entries()) metrics.push({ step: s, key, value: value(r, k, s, rnd), wallTime: 1_700_000_000_000 + s * 1000 });
-      await applyIngestBatch(db, id, { metrics, rollouts: [], checkpoints: [], logs: [] });
+      await applyIngestBatch(db, id, { metrics, rollouts: [], checkpoints: [], logs: [], evalSamples: [], evalResults: [] });
     }
   }
   await db.$executeRawUnsafe('ANALYZE "MetricPoint"; ANALYZE "MetricRollup"');

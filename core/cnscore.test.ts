@@ -42,10 +42,7 @@ describe('parseJudgeScore', () => {
     ['{"score": 7}', 7],
     ["{'score': 8}", 8],
     ['```json\n{"score": 6.5}\n```', 6.5],
-    ['Score: 9', 9],
-    ['I would rate it 7/10.', 7],
-    ['8 out of 10', 8],
-    ['The caption mentions 2 subjects well. Overall: 6', 6],
+    ['<think>Maybe a 3? No, 9.</think>{"score": 9}', 9],
     ['{"score": 0}', 0],
     ['{"score": 10}', 10],
   ])('%j → %f', (reply, expected) => {
@@ -58,8 +55,12 @@ describe('parseJudgeScore', () => {
     expect(parseJudgeScore('{"score": 10.5}').score).toBeNull();
   });
 
-  it('returns null when there is no number', () => {
-    expect(parseJudgeScore('great caption!')).toEqual({ score: null, diagnostics: ['no number in the judge reply'] });
+  it('does not read ratings out of prose (one strict parser, core/judge-reply.ts)', () => {
+    for (const prose of ['Score: 9', 'I would rate it 7/10.', '8 out of 10', 'The caption mentions 2 subjects well. Overall: 6', 'great caption!']) {
+      const r = parseJudgeScore(prose);
+      expect(r.score, prose).toBeNull();
+      expect(r.diagnostics.at(-1), prose).toMatch(/not a JSON object or Python dict literal/);
+    }
   });
 
   it('never throws and stays in range (property), linear on long digit runs', () => {

@@ -10,7 +10,7 @@
  */
 import type { ThinkSubject } from './types';
 import { formatStructuredThink } from './think';
-import { stripFences } from './escore';
+import { parseScoreReply } from './judge-reply';
 
 export const CN_PROMPT_VERSION = 'cnscore-paper-v1';
 
@@ -116,38 +116,21 @@ export function buildNaturalnessPrompt(caption: string): string {
 }
 
 export interface JudgeScore {
-  /** The score in [0, 10], or null when the reply had none in range. */
+  /** The score in [0, 10], or null when the reply is not a valid rating. */
   score: number | null;
+  /** Why the reply was rejected, or notes (reasoning block removed, Python dict literal). */
   diagnostics: string[];
 }
 
-const SCORE_FIELD_RE = /["']?score["']?\s*[:=]\s*["']?(-?\d+(?:\.\d+)?)/i;
-const OUT_OF_TEN_RE = /(?<![\d.])(-?\d+(?:\.\d+)?)\s*(?:\/|out of)\s*10\b/i;
-const NUMBER_RE = /-?\d+(?:\.\d+)?/g;
-
 /**
- * Reads a 1–10 rating from a judge reply: `{"score": 7}`, `{'score': 7}` (Python dict, as the
- * prompts ask), `score: 7`, `7/10`, `7 out of 10`, or prose with numbers (the last number wins:
- * judges put the verdict at the end). Values in [0, 10] are accepted as they are (Eq. 7's range;
- * the prompts ask for 1–10 but 0 is unambiguous); anything outside is rejected (null) rather than
- * clamped, because "85" or "-3" means the reply is not a rating on this scale.
+ * Reads a 0–10 rating with the one strict parser (core/judge-reply.ts `parseScoreReply`): the
+ * `score` of the JSON / Python dict the prompts ask for (`{"score": 7}`, `{'score': 7}`), after any
+ * reasoning block. Prose ("7/10", "I'd say 7") is not read: it is a failed reply to retry.
+ * Values outside [0, 10] are rejected rather than clamped.
  */
 export function parseJudgeScore(reply: string): JudgeScore {
-  const diagnostics: string[] = [];
-  const text = stripFences(reply);
-  let raw: string | undefined = SCORE_FIELD_RE.exec(text)?.[1];
-  if (raw === undefined) raw = OUT_OF_TEN_RE.exec(text)?.[1];
-  if (raw === undefined) {
-    const numbers = text.match(NUMBER_RE) ?? [];
-    if (numbers.length > 1) diagnostics.push(`reply has ${numbers.length} numbers and no "score" field; took the last`);
-    raw = numbers[numbers.length - 1];
-  }
-  if (raw === undefined) return { score: null, diagnostics: [...diagnostics, 'no number in the judge reply'] };
-  const value = Number(raw);
-  if (!(value >= 0 && value <= 10)) {
-    return { score: null, diagnostics: [...diagnostics, `score ${raw} is outside [0, 10]; rejected`] };
-  }
-  return { score: value, diagnostics };
+  const r = parseScoreReply(reply, 10);
+  return r.ok ? { score: r.value, diagnostics: r.diagnostics } : { score: null, diagnostics: [...r.diagnostics, r.reason] };
 }
 
 /** Eq. 7: (completeness + naturalness) / 20, in [0, 1] for scores in [0, 10]. */

@@ -18,11 +18,13 @@
  * caption the component is reported as not computable (see gpu-runner/rewards/service.ts).
  */
 
+import { ENTAILMENT_CLASSES, parseEntailmentVerdicts, type EntailmentClass, type EntailmentVerdict, type JudgeReplyResult } from './judge-reply';
+
 export const ENTAILMENT_PROMPT_VERSION = 'autodq-v1';
 export const DEFAULT_ESCORE_THRESHOLDS: readonly [number, number] = [0.28, 0.35];
 
-export const ENTAILMENT_RELATIONSHIPS = ['entailment', 'neutral', 'contradiction'] as const;
-export type EntailmentRelationship = (typeof ENTAILMENT_RELATIONSHIPS)[number];
+export const ENTAILMENT_RELATIONSHIPS = ENTAILMENT_CLASSES;
+export type EntailmentRelationship = EntailmentClass;
 
 /** Share of events judged "entailment"; null when there are no events. */
 export function eventCoverage(relationships: readonly (EntailmentRelationship | null)[]): number | null {
@@ -158,95 +160,12 @@ export function parsePythonStringList(literal: string): string[] | null {
   }
 }
 
-export interface EntailmentReply {
-  /** One relationship per event, in event order; null where the reply had none for that event. */
-  relationships: (EntailmentRelationship | null)[];
-  /** False when nothing usable was found in the reply (the judge call should count as failed). */
-  ok: boolean;
-  diagnostics: string[];
-}
-
-/** Removes a surrounding ``` / ```json fence (without regex backtracking on long whitespace). */
-export function stripFences(reply: string): string {
-  let text = reply.trim();
-  if (text.startsWith('```')) {
-    let i = 3;
-    while (i < text.length && /[A-Za-z]/.test(text[i])) i++;
-    text = text.slice(i);
-  }
-  if (text.endsWith('```')) text = text.slice(0, -3);
-  return text.trim();
-}
-
-function asRelationship(value: unknown): EntailmentRelationship | null {
-  if (typeof value !== 'string') return null;
-  const v = value.trim().toLowerCase();
-  return (ENTAILMENT_RELATIONSHIPS as readonly string[]).includes(v) ? (v as EntailmentRelationship) : null;
-}
-
-function relationshipsFromJson(text: string): (EntailmentRelationship | null)[] | null {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return null;
-  const body = text.slice(start, end + 1);
-  // Tarsier's own repairs of judge output (try_call_api_for_eval).
-  const repaired = body
-    .replace(/\bTrue\b/g, 'true')
-    .replace(/\bFalse\b/g, 'false')
-    .replace(/\}\s*\{/g, '}, {')
-    .replace(/,\s*([}\]])/g, '$1');
-  const attempts = repaired === body ? [body] : [body, repaired];
-  for (const attempt of attempts) {
-    try {
-      const parsed: unknown = JSON.parse(attempt);
-      if (parsed && typeof parsed === 'object' && 'events' in parsed) {
-        const events = (parsed as { events: unknown }).events;
-        if (Array.isArray(events)) {
-          return events.map((e) => (e && typeof e === 'object' ? asRelationship((e as Record<string, unknown>).relationship) : null));
-        }
-      }
-    } catch {
-      // try the next repair
-    }
-  }
-  return null;
-}
-
-const RELATIONSHIP_FIELD_RE = /["']?relationship["']?\s*[:=]\s*["']?(entailment|neutral|contradiction)/gi;
-const BARE_LABEL_RE = /\b(entailment|neutral|contradiction)\b/gi;
-
 /**
- * Reads the judge's reply to `buildEntailmentPrompt`: JSON as asked (also inside ``` fences,
- * with trailing commas or Python True/False), else any `relationship: <class>` fields in order
- * (Python dicts, truncated JSON), else bare class words in order. Relationships are aligned with
- * the events by position, as Tarsier counts them; missing ones are null (not entailed).
+ * Reads the judge's reply to `buildEntailmentPrompt` with the one strict parser
+ * (core/judge-reply.ts): reasoning block removed, Tarsier's repairs, JSON with exactly one valid
+ * relationship per event sent — otherwise a failure with its reason (the caller retries, then
+ * leaves the component missing). Never reads class words out of prose, never pads or truncates.
  */
-export function parseEntailmentReply(reply: string, eventCount: number): EntailmentReply {
-  const diagnostics: string[] = [];
-  const text = stripFences(reply);
-  let found = relationshipsFromJson(text);
-  if (found === null || found.length === 0) {
-    const fields = [...text.matchAll(RELATIONSHIP_FIELD_RE)].map((m) => m[1].toLowerCase() as EntailmentRelationship);
-    if (fields.length > 0) {
-      diagnostics.push('reply is not valid JSON; read "relationship" fields');
-      found = fields;
-    } else {
-      const bare = [...text.matchAll(BARE_LABEL_RE)].map((m) => m[1].toLowerCase() as EntailmentRelationship);
-      if (bare.length > 0) {
-        diagnostics.push('reply has no "relationship" fields; read class words in order');
-        found = bare;
-      }
-    }
-  }
-  if (found === null || found.length === 0) {
-    return { relationships: new Array(eventCount).fill(null), ok: false, diagnostics: ['no relationship found in the judge reply'] };
-  }
-  if (found.length !== eventCount) {
-    diagnostics.push(`judge returned ${found.length} relationships for ${eventCount} events`);
-  }
-  const relationships: (EntailmentRelationship | null)[] = [];
-  for (let i = 0; i < eventCount; i++) relationships.push(found[i] ?? null);
-  const unknown = relationships.filter((r) => r === null).length;
-  if (unknown > 0 && found.length >= eventCount) diagnostics.push(`${unknown} relationships unreadable`);
-  return { relationships, ok: true, diagnostics };
+export function parseEntailmentReply(reply: string, eventCount: number): JudgeReplyResult<EntailmentVerdict[]> {
+  return parseEntailmentVerdicts(reply, eventCount, { listKey: 'events' });
 }

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { RUN_KINDS, RUN_STATUSES } from './types';
+import { evalProgressSchema, evalResultSchema, evalSampleSchema } from './eval/types';
 
 /** Largest step stored exactly: steps are BIGINT in the database and JSON numbers on the wire. */
 export const MAX_STEP = Number.MAX_SAFE_INTEGER;
@@ -95,6 +96,11 @@ export const ingestBatchSchema = z.object({
   checkpoints: z.array(ingestCheckpointSchema).max(1000).default([]),
   logs: z.array(ingestLogSchema).max(20_000).default([]),
   progress: progressSchema.optional(),
+  /** Evaluation runs: one record per clip (keyed by run, benchmark, subset, clip: re-sent clips are stored once). */
+  evalSamples: z.array(evalSampleSchema).max(5_000).default([]),
+  /** Evaluation runs: the final rows; they replace the run's earlier rows of the same benchmarks. */
+  evalResults: z.array(evalResultSchema).max(5_000).default([]),
+  evalProgress: evalProgressSchema.optional(),
 });
 export type IngestBatch = z.infer<typeof ingestBatchSchema>;
 export type IngestBatchInput = z.input<typeof ingestBatchSchema>;
@@ -110,6 +116,9 @@ export const ingestEnvelopeSchema = z.object({
   checkpoints: z.array(z.unknown()).max(1000).default([]),
   logs: z.array(z.unknown()).max(20_000).default([]),
   progress: z.unknown().optional(),
+  evalSamples: z.array(z.unknown()).max(5_000).default([]),
+  evalResults: z.array(z.unknown()).max(5_000).default([]),
+  evalProgress: z.unknown().optional(),
 });
 export type IngestEnvelope = z.infer<typeof ingestEnvelopeSchema>;
 
@@ -170,8 +179,27 @@ export function validateIngestItems(envelope: IngestEnvelope): ValidatedIngestBa
     if (p.success) progress = p.data;
     else rejected.push({ item: 'progress', field: p.error.issues[0]!.path.join('.') || '(item)', message: p.error.issues[0]!.message });
   }
+  // Evaluation records, each validated on its own like the items above.
+  const evalSamples: IngestBatch['evalSamples'] = [];
+  envelope.evalSamples.forEach((raw, i) => {
+    const r = evalSampleSchema.safeParse(raw);
+    if (r.success) evalSamples.push(r.data);
+    else rejected.push({ item: `evalSamples.${i}`, field: r.error.issues[0]!.path.join('.') || '(item)', message: r.error.issues[0]!.message });
+  });
+  const evalResults: IngestBatch['evalResults'] = [];
+  envelope.evalResults.forEach((raw, i) => {
+    const r = evalResultSchema.safeParse(raw);
+    if (r.success) evalResults.push(r.data);
+    else rejected.push({ item: `evalResults.${i}`, field: r.error.issues[0]!.path.join('.') || '(item)', message: r.error.issues[0]!.message });
+  });
+  let evalProgress: IngestBatch['evalProgress'];
+  if (envelope.evalProgress !== undefined) {
+    const p = evalProgressSchema.safeParse(envelope.evalProgress);
+    if (p.success) evalProgress = p.data;
+    else rejected.push({ item: 'evalProgress', field: p.error.issues[0]!.path.join('.') || '(item)', message: p.error.issues[0]!.message });
+  }
   return {
-    batch: { runnerId: envelope.runnerId, progress, ...valid },
+    batch: { runnerId: envelope.runnerId, progress, ...valid, evalSamples, evalResults, evalProgress },
     indexes,
     rejected,
   };
@@ -258,6 +286,13 @@ export function sanitizeIngestBatch(batch: IngestBatch, indexes?: Record<IngestI
       return clean;
     });
   }
+  // Evaluation records carry text too (predictions, references, judge reasons): the same rule applies.
+  for (const kind of ['evalSamples', 'evalResults'] as const) {
+    (out[kind] as unknown[]) = (batch[kind] as unknown[]).map((item, i) => {
+      const clean = sanitizeDeep(item, '', (field, change) => sanitized.push({ item: `${kind}.${i}`, field, change }));
+      return clean;
+    });
+  }
   return { batch: out, sanitized };
 }
 
@@ -290,6 +325,25 @@ export interface IngestResponse {
   rollouts: number;
   checkpoints: number;
   logs: number;
+  /** Evaluation runs only. */
+  evalSamples?: number;
+  evalResults?: number;
   rejected: RejectedIngestItem[];
   sanitized: SanitizedIngestField[];
 }
+
+/** Judge cache over the ingest API (runner token): lookups and writes, batched. */
+export const judgeCacheLookupSchema = z.object({ keys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'a key is a sha256 hex digest')).max(1000) });
+export const judgeCachePutSchema = z.object({
+  entries: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[0-9a-f]{64}$/, 'a key is a sha256 hex digest'),
+        model: z.string().min(1).max(500),
+        settings: z.object({ temperature: z.number().min(0).max(5), maxTokens: z.number().int().nullable() }),
+        prompt: z.string().max(2_000_000),
+        reply: z.string().max(2_000_000),
+      }),
+    )
+    .max(1000),
+});

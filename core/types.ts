@@ -24,6 +24,8 @@ export const METRIC_KEYS = [
   'clip_ratio',
   'frac_reward_zero_std',
   'grad_norm',
+  /** Completions of the step whose judge-based reward component was left out because the judge failed (after retries). */
+  'judge_failures',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 

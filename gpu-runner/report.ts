@@ -4,6 +4,7 @@
  */
 import type { CheckpointRecord, ClipRecord, MetricPoint, RolloutRecord, RunKind } from '../core/types';
 import type { RunConfig } from '../core/run-config';
+import type { CaptionProvenance } from '../core/eval/types';
 
 export interface RunReporter {
   metrics(points: MetricPoint[]): Promise<void>;
@@ -43,7 +44,34 @@ export interface JobResult {
   summary: Record<string, number | string>;
 }
 
+/** Captions for an evaluation, generated from a checkpoint of one of our runs. */
+export interface CaptionRequest {
+  /** The eval run. */
+  runId: string;
+  /** Clips that still need a caption (ids as in the benchmark: "dream-1k/1", "vdc/<id>", "carebench/<video>"). */
+  clips: ClipRecord[];
+  checkpoint: { id: string; step: number; path: string };
+  /** The evaluated (trained) run: its kind and validated config (prompt / thinking mode, frames, base model). */
+  trained: { runId: string; kind: 'grpo' | 'sft'; config: RunConfig };
+  /** Sampling temperature (0 = greedy) and completion budget. */
+  temperature: number;
+  maxNewTokens: number;
+  workDir: string;
+  signal: AbortSignal;
+  log: (lines: string[]) => Promise<void>;
+}
+
+export interface GeneratedCaptions {
+  /** clip id → caption (the `<answer>` of the completion when it has one, else the whole completion). */
+  captions: Map<string, string>;
+  /** Clips that got no caption, with the reason. */
+  skipped: { clipId: string; reason: string }[];
+  provenance: CaptionProvenance;
+}
+
 export interface Backend {
   readonly name: 'local' | 'swift';
   run(ctx: JobContext): Promise<JobResult>;
+  /** Evaluations of a checkpoint: generate the captions to score (local: simulated; swift: `swift infer`). */
+  generateCaptions?(req: CaptionRequest): Promise<GeneratedCaptions>;
 }

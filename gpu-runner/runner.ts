@@ -15,8 +15,10 @@ import { z } from 'zod';
 import { jobPayloadSchema, QUEUED_KINDS, queueName, REDIS_KEYS, requiredGpus, type RunnerHeartbeat } from '../core/jobs';
 import { runConfigSchema } from '../core/run-config';
 import { BACKENDS, type BackendName, type ClipRecord } from '../core/types';
-import type { Backend, JobContext } from './report';
+import type { Backend, JobContext, JobResult } from './report';
 import { ServerClient, type RunForRunner } from './server-client';
+import { evalConfigSchema } from '../core/eval/config';
+import { runEvalJob } from './eval/job';
 
 export const runnerEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL, e.g. redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
@@ -154,7 +156,12 @@ export class Runner {
     }
     // A job needing more GPUs than this node has goes back to the queue for a runner that can take it.
     const cfg = runConfigSchema.safeParse(run.config);
-    const needed = cfg.success ? requiredGpus(backendName, cfg.data.swift) : 0;
+    let needed = cfg.success ? requiredGpus(backendName, cfg.data.swift) : 0;
+    if (run.kind === 'eval') {
+      // Only captioning a swift checkpoint needs a GPU (`swift infer` on one device); judging needs none.
+      const ev = evalConfigSchema.safeParse(run.config);
+      needed = ev.success && ev.data.source.kind === 'checkpoint' && backendName === 'swift' ? 1 : 0;
+    }
     if (needed > this.deps.env.RUNNER_GPUS && !run.cancelRequested) {
       this.log(`run ${runId} needs ${needed} GPUs, this runner has ${this.deps.env.RUNNER_GPUS}: leaving it for another runner`);
       await job.moveToDelayed(Date.now() + this.deps.env.RUNNER_REQUEUE_DELAY_MS, token);
@@ -180,8 +187,10 @@ export class Runner {
   private async execute(run: RunForRunner, backendName: BackendName, ctl: AbortController): Promise<void> {
     const backend = this.deps.backends[backendName];
     const resumed = run.status !== 'queued';
+    const resumeFrom =
+      run.kind === 'eval' ? 'clips already evaluated are skipped' : run.resume ? `from checkpoint at step ${run.resume.step}` : 'no checkpoint: restarting from step 0';
     const startReason = resumed
-      ? `resumed by runner ${this.id} after the previous runner stopped (attempt ${run.attempt + 1}); ${run.resume ? `from checkpoint at step ${run.resume.step}` : 'no checkpoint: restarting from step 0'}`
+      ? `resumed by runner ${this.id} after the previous runner stopped (attempt ${run.attempt + 1}); ${resumeFrom}`
       : `taken by runner ${this.id}`;
     await this.client.transition(run.id, { to: 'starting', reason: startReason, runnerId: this.id });
     const reporter = this.client.reporter(run.id, {
@@ -195,6 +204,15 @@ export class Runner {
       await this.client.transition(run.id, { to: 'failed', reason, runnerId: this.id });
     };
     if (!backend) return fail(`this runner has no "${backendName}" backend`);
+    if (run.kind === 'eval') {
+      const workDir = path.resolve(this.deps.env.RUNNER_WORKDIR, run.id);
+      await mkdir(workDir, { recursive: true });
+      await reporter.log([`${startReason}; evaluation on the ${backendName} queue`]);
+      await this.client.transition(run.id, { to: 'running', reason: resumed ? 'evaluation resumed (clips already stored are skipped)' : 'running', runnerId: this.id });
+      return this.finish(run, ctl, reporter, fail, () =>
+        runEvalJob({ run, client: this.client, reporter, backend, signal: ctl.signal, workDir, env: process.env, log: this.log }),
+      );
+    }
     const parsed = runConfigSchema.safeParse(run.config);
     if (!parsed.success) {
       return fail(`stored config is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -221,8 +239,19 @@ export class Runner {
     };
     await reporter.log([`${startReason}; backend=${backendName}${backendName === 'local' ? ' (CPU simulation, not a video model)' : ''}; clips=${dataset.length}`]);
     await this.client.transition(run.id, { to: 'running', reason: resumed && run.resume ? `running from step ${run.resume.step + 1}` : 'running', runnerId: this.id });
+    return this.finish(run, ctl, reporter, fail, () => backend.run(ctx));
+  }
+
+  /** Runs a job body and records how it ended (succeeded with its summary, cancelled, or failed with the reason). */
+  private async finish(
+    run: RunForRunner,
+    ctl: AbortController,
+    reporter: ReturnType<ServerClient['reporter']>,
+    fail: (reason: string) => Promise<void>,
+    body: () => Promise<JobResult>,
+  ): Promise<void> {
     try {
-      const result = await backend.run(ctx);
+      const result = await body();
       await reporter.log([`finished: ${JSON.stringify(result.summary)}`]);
       await reporter.close();
       if (ctl.signal.aborted) {

@@ -3,6 +3,7 @@
  * backoff and buffers while the server is down, so a runner catches up and nothing is lost.
  */
 import type { CreateRunInput, IngestBatchInput, IngestResponse, RejectedIngestItem, SanitizedIngestField, StatusUpdate } from '../core/ingest';
+import type { EvalProgress, EvalResultRecord, EvalSampleRecord } from '../core/eval/types';
 import type { CheckpointRecord, MetricPoint, RolloutRecord, RunStatus } from '../core/types';
 import type { RunReporter } from './report';
 
@@ -120,6 +121,16 @@ export class ServerClient {
     return this.request<IngestResponse>('POST', `/api/ingest/runs/${encodeURIComponent(runId)}/events`, batch);
   }
 
+  /** An eval run's config and captions or checkpoint (GET /api/ingest/runs/:id/eval-inputs). */
+  getEvalInputs<T>(runId: string): Promise<T> {
+    return this.withRetry(() => this.request<T>('GET', `/api/ingest/runs/${encodeURIComponent(runId)}/eval-inputs`));
+  }
+
+  /** The clips an eval run has stored (compact), for resume and aggregation. */
+  getEvalSamples(runId: string): Promise<{ samples: Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'>[] }> {
+    return this.withRetry(() => this.request('GET', `/api/ingest/runs/${encodeURIComponent(runId)}/eval-samples`));
+  }
+
   reporter(runId: string, options: IngestReporterOptions = {}): IngestReporter {
     return new IngestReporter(this, runId, options);
   }
@@ -145,6 +156,9 @@ export class IngestReporter implements RunReporter {
   private rolloutsQ: RolloutRecord[] = [];
   private checkpointsQ: CheckpointRecord[] = [];
   private logsQ: { seq: number; line: string }[] = [];
+  private evalSamplesQ: EvalSampleRecord[] = [];
+  private evalResultsQ: EvalResultRecord[] = [];
+  private evalProgressLatest: EvalProgress | undefined;
   private progress: { step: number; maxSteps: number } | undefined;
   private seq: number;
   private flushing: Promise<void> | null = null;
@@ -152,7 +166,7 @@ export class IngestReporter implements RunReporter {
   private backoff = 0;
   private closed = false;
   /** Items sent and answered by the server so far. */
-  delivered = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0 };
+  delivered = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0, evalSamples: 0, evalResults: 0 };
   /** Rows the server says it stored (inserted or updated), per kind. */
   stored = { metrics: 0, rollouts: 0, checkpoints: 0, logs: 0 };
   /** Items the server refused (never re-sent), with the reason; `item` is relative to the batch it was in. */
@@ -172,7 +186,21 @@ export class IngestReporter implements RunReporter {
   }
 
   get pending(): number {
-    return this.metricsQ.length + this.rolloutsQ.length + this.checkpointsQ.length + this.logsQ.length;
+    return this.metricsQ.length + this.rolloutsQ.length + this.checkpointsQ.length + this.logsQ.length + this.evalSamplesQ.length + this.evalResultsQ.length;
+  }
+
+  /** Per-clip records of an evaluation (sent promptly: a resuming runner skips what the server has). */
+  async evalSamples(rows: EvalSampleRecord[]): Promise<void> {
+    this.evalSamplesQ.push(...rows);
+    this.kick(this.evalSamplesQ.length >= 20);
+  }
+  async evalResults(rows: EvalResultRecord[]): Promise<void> {
+    this.evalResultsQ.push(...rows);
+    this.kick(true);
+  }
+  /** Latest evaluation progress (only the newest is sent). */
+  setEvalProgress(p: EvalProgress): void {
+    this.evalProgressLatest = p;
   }
 
   setProgress(step: number, maxSteps: number): void {
@@ -211,7 +239,7 @@ export class IngestReporter implements RunReporter {
 
   private async flushOnce(): Promise<void> {
     if (this.backoff > Date.now()) throw new Error('backing off');
-    while (this.pending > 0 || this.progress) {
+    while (this.pending > 0 || this.progress || this.evalProgressLatest) {
       // Checkpoints go after the metrics/rollouts of their step were sent (same batch, applied in order).
       const batch: IngestBatchInput = {
         runnerId: this.options.runnerId,
@@ -220,6 +248,9 @@ export class IngestReporter implements RunReporter {
         checkpoints: this.checkpointsQ.slice(0, 100),
         logs: this.logsQ.slice(0, 5_000),
         progress: this.progress,
+        evalSamples: this.evalSamplesQ.slice(0, 500),
+        evalResults: this.evalResultsQ.slice(0, 2_000),
+        evalProgress: this.evalProgressLatest,
       };
       const batchNo = this.batches++;
       let answer: IngestResponse;
@@ -249,6 +280,7 @@ export class IngestReporter implements RunReporter {
       this.count(batch, batchNo, answer ?? {});
       this.dropSent(batch);
       if (this.progress === batch.progress) this.progress = undefined;
+      if (this.evalProgressLatest === batch.evalProgress) this.evalProgressLatest = undefined;
     }
   }
   private failures = 0;
@@ -258,6 +290,8 @@ export class IngestReporter implements RunReporter {
     this.delivered.rollouts += batch.rollouts!.length;
     this.delivered.checkpoints += batch.checkpoints!.length;
     this.delivered.logs += batch.logs!.length;
+    this.delivered.evalSamples += batch.evalSamples?.length ?? 0;
+    this.delivered.evalResults += batch.evalResults?.length ?? 0;
     this.stored.metrics += answer.metrics ?? 0;
     this.stored.rollouts += answer.rollouts ?? 0;
     this.stored.checkpoints += answer.checkpoints ?? 0;
@@ -279,6 +313,8 @@ export class IngestReporter implements RunReporter {
     this.rolloutsQ.splice(0, batch.rollouts!.length);
     this.checkpointsQ.splice(0, batch.checkpoints!.length);
     this.logsQ.splice(0, batch.logs!.length);
+    this.evalSamplesQ.splice(0, batch.evalSamples!.length);
+    this.evalResultsQ.splice(0, batch.evalResults!.length);
   }
 
   /** Deliver everything, retrying until `deadlineMs`; then stop the timer. Throws if items remain. */

@@ -9,6 +9,55 @@ import type { Db } from '../server/db';
 import { createDb } from '../server/db';
 import { Prisma } from '../server/generated/prisma/client';
 import { loadDream1k, DREAM1K_ANNOTATION_SOURCE } from '../gpu-runner/datasets/dream1k';
+import { loadVdc } from '../gpu-runner/datasets/vdc';
+import { CAREBENCH_SAMPLE_LABEL, loadCarebench } from '../gpu-runner/datasets/carebench';
+
+/** VDC clips (QA sets shipped in data/vdc) and the synthetic CAREBENCH sample, so evaluations can store per-clip records. */
+export async function seedEvalBenchmarks(db: Db): Promise<number> {
+  const vdc = await db.dataset.upsert({
+    where: { name: 'vdc' },
+    update: { kind: 'benchmark', benchmarks: ['vdc'] },
+    create: {
+      name: 'vdc',
+      kind: 'benchmark',
+      benchmarks: ['vdc'],
+      description: 'VDC: VDCSCORE question/answer sets (detailed, main_object); captions and videos not included',
+      source: 'github.com/rese1f/aurora post_eval/{detailed,main_object}.jsonl @ 2bf68d5 (Apache-2.0)',
+    },
+  });
+  const qaSets = { detailed: loadVdc('detailed'), main_object: loadVdc('main_object') };
+  const byId = new Map<string, { videoId: string; questions: Record<string, number> }>();
+  for (const [set, clips] of Object.entries(qaSets)) {
+    for (const c of clips) {
+      const e = byId.get(c.id) ?? { videoId: c.videoId, questions: {} };
+      e.questions[set] = c.qas.length;
+      byId.set(c.id, e);
+    }
+  }
+  const a = await db.clip.createMany({
+    skipDuplicates: true,
+    data: [...byId].map(([id, e]) => ({ id, datasetId: vdc.id, externalId: e.videoId, benchmarks: ['vdc'], metadata: { vdcQuestions: e.questions } })),
+  });
+  const care = await db.dataset.upsert({
+    where: { name: 'carebench-sample' },
+    update: { kind: 'benchmark', benchmarks: ['carebench'] },
+    create: { name: 'carebench-sample', kind: 'benchmark', benchmarks: ['carebench'], description: CAREBENCH_SAMPLE_LABEL, source: 'data/carebench/sample.json (written for this repository)' },
+  });
+  const b = await db.clip.createMany({
+    skipDuplicates: true,
+    data: loadCarebench().map((c) => ({
+      id: c.id,
+      datasetId: care.id,
+      externalId: c.video,
+      referenceCaption: c.reference,
+      events: c.events ?? [],
+      objects: c.objects ?? [],
+      benchmarks: ['carebench'],
+      metadata: { synthetic: true, category: c.category, subcategory: c.subcategory },
+    })),
+  });
+  return a.count + b.count;
+}
 
 export async function seed(db: Db): Promise<{ clips: number; reported: number }> {
   const dataset = await db.dataset.upsert({
@@ -39,6 +88,7 @@ export async function seed(db: Db): Promise<{ clips: number; reported: number }>
       benchmarks: ['dream-1k'],
     })),
   });
+  const evalClips = await seedEvalBenchmarks(db);
   let reported = 0;
   if ((await db.evalResult.count({ where: { origin: 'reported' } })) === 0) {
     const rows: { modelName: string; benchmark: string; metric: string; value: number }[] = [];
@@ -55,7 +105,7 @@ export async function seed(db: Db): Promise<{ clips: number; reported: number }>
     });
     reported = r.count;
   }
-  return { clips: created.count, reported };
+  return { clips: created.count + evalClips, reported };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

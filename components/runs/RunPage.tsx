@@ -5,6 +5,7 @@ import { Card } from '../ui/Card';
 import { RunCharts } from './RunCharts';
 import { RunHeader } from './RunHeader';
 import { RunLogs } from './RunLogs';
+import { RunEvaluations } from '../evals/RunEvaluations';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -20,7 +21,8 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <div className="flex flex-col gap-4" data-testid="run-page" data-status={r.status}>
       <RunHeader run={r} />
-      <RunCharts primaryRunId={r.id} />
+      {r.kind !== 'eval' && <RunCharts primaryRunId={r.id} />}
+      <RunEvaluations runId={r.id} kind={r.kind} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="State history">
           <ol className="flex flex-col gap-1 text-sm" data-testid="run-transitions">

@@ -7,6 +7,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'score completions (format, Tscore, Escore, CNscore) from JSONL',
     load: async () => (await import('./score')).runScoreCommand,
   },
+  eval: {
+    summary: 'score predictions on DREAM-1K, VDC or CAREBENCH (official metrics, judge from JUDGE_*)',
+    load: async () => (await import('./eval')).runEvalCommand,
+  },
   import: {
     summary: 'create a run from an ms-swift / TRL / verl output folder',
     load: async () => (await import('./import')).runImportCommand,

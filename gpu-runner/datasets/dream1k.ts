@@ -34,6 +34,9 @@ const lineSchema = z.object({
   extra_info: z.object({
     duration: z.number().nullable().optional(),
     events: z.array(z.string()).default([]),
+    n_events: z.number().int().min(0).optional(),
+    n_shots: z.number().int().min(0).optional(),
+    n_subjects: z.number().int().min(0).optional(),
   }),
 });
 
@@ -43,6 +46,10 @@ export interface Dream1kClip extends ClipRecord {
   subset: string;
   /** Where `think` came from. */
   annotationSource: string;
+  /** The annotation's extra_info.n_events / n_shots / n_subjects (AutoDQ breakdown buckets); null when absent. */
+  nEvents: number | null;
+  nShots: number | null;
+  nSubjects: number | null;
 }
 
 export interface LoadDream1kOptions {
@@ -50,10 +57,12 @@ export interface LoadDream1kOptions {
   path?: string;
   /** Keep the first N clips (file order). */
   limit?: number;
+  /** Derive the heuristic structured-think annotation (default true; evaluations do not need it, and it costs ~1–2 ms per clip). */
+  think?: boolean;
 }
 
 /** Parses DREAM-1K JSONL text; throws naming the line and field that is wrong. */
-export function parseDream1k(text: string, options: { limit?: number; source?: string } = {}): Dream1kClip[] {
+export function parseDream1k(text: string, options: { limit?: number; source?: string; think?: boolean } = {}): Dream1kClip[] {
   const out: Dream1kClip[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -75,7 +84,7 @@ export function parseDream1k(text: string, options: { limit?: number; source?: s
     const caption = row.messages[1].content.find((c) => typeof c.reference === 'string')?.reference;
     if (!caption) throw new Error(`${where}: messages[1].content has no reference caption`);
     const events = row.extra_info.events.map((e) => e.trim()).filter((e) => e.length > 0);
-    const think = deriveStructuredThink(caption, events);
+    const think = options.think === false ? [] : deriveStructuredThink(caption, events);
     out.push({
       id: `dream-1k/${row.vid}`,
       vid: row.vid,
@@ -86,6 +95,9 @@ export function parseDream1k(text: string, options: { limit?: number; source?: s
       videoPath: null,
       durationSec: row.extra_info.duration ?? null,
       annotationSource: HEURISTIC_THINK_SOURCE,
+      nEvents: row.extra_info.n_events ?? null,
+      nShots: row.extra_info.n_shots ?? null,
+      nSubjects: row.extra_info.n_subjects ?? null,
     });
   }
   return out;
@@ -100,7 +112,7 @@ export function loadDream1k(options: LoadDream1kOptions = {}): Dream1kClip[] {
   } catch (e) {
     throw new Error(`cannot read DREAM-1K annotations at ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return parseDream1k(text, { limit: options.limit, source: path });
+  return parseDream1k(text, { limit: options.limit, source: path, think: options.think });
 }
 
 export interface ThinkCoverage {

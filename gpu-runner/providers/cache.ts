@@ -37,6 +37,10 @@ export class LruCache<V> {
     }
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   pending(key: string): Promise<V> | undefined {
     return this.inflight.get(key);
   }

@@ -54,7 +54,11 @@ export const providerEnvSchema = z.object({
   JUDGE_TIMEOUT_MS: intVar(1, 3_600_000, 120_000),
   JUDGE_MAX_RETRIES: intVar(0, 20, 4),
   JUDGE_MAX_TOKENS: intVar(1, 131_072, 2048),
+  /** Sampling temperature of the judge (0: repeatable, as the cache assumes). */
+  JUDGE_TEMPERATURE: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(2, 'must be ≤ 2').default(0)),
   JUDGE_CACHE_SIZE: intVar(0, 10_000_000, 20_000),
+  /** Judge calls per judged item before it counts as failed (a reply that fails validation is asked again). */
+  JUDGE_REPLY_ATTEMPTS: intVar(1, 10, 3),
 });
 
 export type ProviderEnv = z.infer<typeof providerEnvSchema>;

@@ -3,6 +3,9 @@ import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-serv
 import { createJudgeFromEnv, createLexicalJudge, createOpenAIJudge, withJudgeCache, JUDGE_PROMPT_VERSION } from './judge';
 import { buildEntailmentPrompt, parseEntailmentReply } from '../../core/escore';
 import { buildCompletenessPrompt, buildNaturalnessPrompt, parseJudgeScore } from '../../core/cnscore';
+import { buildEventExtractionPrompt, buildObjectEntailmentPrompt, buildObjectExtractionPrompt } from '../../core/eval/autodq';
+import { buildVdcAnswerRequest, buildVdcScoreRequest } from '../../core/eval/vdc';
+import { parseEntailmentVerdicts, parseExtractedList, parseFreeTextAnswer, parseVdcVerdict } from '../../core/judge-reply';
 
 let server: OpenAITestServer;
 const fast = { retryBaseMs: 5, retryMaxMs: 20, timeoutMs: 2_000 };
@@ -59,6 +62,13 @@ describe('OpenAI-compatible judge', () => {
     await expect(slow.complete('x')).rejects.toThrow(/timed out after 50 ms \(gave up after 2 attempts\)/);
   });
 
+  it('sends a system message and a per-request max_tokens when asked (VDCSCORE)', async () => {
+    server.scriptChat(['a red car']);
+    const judge = createOpenAIJudge({ baseUrl: server.url, model: 'm', policy: fast, temperature: 0.5 });
+    await judge.complete({ system: 'be brief', user: 'what?', maxTokens: 256 });
+    expect(server.requests[0].body).toMatchObject({ messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'what?' }], max_tokens: 256, temperature: 0.5 });
+  });
+
   it('rejects a reply without choices', async () => {
     const broken = await startOpenAIServer();
     broken.failNext(200, { body: '{"choices": []}' });
@@ -83,7 +93,23 @@ describe('lexical judge', () => {
     const reply = await judge.complete(buildEntailmentPrompt('A woman is walking forward while her dog barks loudly.', events));
     const parsed = parseEntailmentReply(reply, events.length);
     expect(parsed.diagnostics).toEqual([]);
-    expect(parsed.relationships).toEqual(['entailment', 'entailment', 'neutral']);
+    expect(parsed.ok && parsed.value.map((v) => v.relationship)).toEqual(['entailment', 'entailment', 'neutral']);
+  });
+
+  it('answers the evaluation prompts in their official reply formats', async () => {
+    const caption = 'A man in a red shirt opens the door and walks outside. A small brown dog barks at him.';
+    const events = parseExtractedList(await judge.complete(buildEventExtractionPrompt(caption)), 'events');
+    expect(events).toMatchObject({ ok: true, value: ['the man opens the door', 'the man walks outside', 'the dog barks at him'] });
+    const careEvents = parseExtractedList(await judge.complete(buildEventExtractionPrompt(caption, 'carebench')), 'events');
+    expect(careEvents.ok && careEvents.value).toHaveLength(3);
+    const objects = parseExtractedList(await judge.complete(buildObjectExtractionPrompt(caption)), 'objects');
+    expect(objects).toMatchObject({ ok: true, value: ['There is a man in a red shirt.', 'There is a small dog.', 'There is a brown dog.'] });
+    const objectVerdicts = parseEntailmentVerdicts(await judge.complete(buildObjectEntailmentPrompt('a man wearing a red shirt stands.', ['There is a man in a red shirt.', 'There is a cat.'])), 2, { listKey: 'objects' });
+    expect(objectVerdicts.ok && objectVerdicts.value.map((v) => v.relationship)).toEqual(['entailment', 'neutral']);
+    const answer = parseFreeTextAnswer(await judge.complete(buildVdcAnswerRequest(caption, 'What color is the shirt of the man?')));
+    expect(answer).toMatchObject({ ok: true, value: 'A man in a red shirt opens the door and walks outside.' });
+    expect(parseVdcVerdict(await judge.complete(buildVdcScoreRequest('What color is the shirt?', 'red', 'The shirt is red.')))).toMatchObject({ ok: true, value: { pred: 'yes', score: 5 } });
+    expect(parseVdcVerdict(await judge.complete(buildVdcScoreRequest('What color is the shirt?', 'blue', 'The shirt is red.')))).toMatchObject({ ok: true, value: { pred: 'no', score: 0 } });
   });
 
   it('rates completeness by coverage of think items and naturalness by fluency', async () => {

@@ -4,7 +4,7 @@
  * wrapper keyed by model + prompt version + prompt.
  */
 import { z } from 'zod';
-import type { Judge, ProviderStats } from './types';
+import { toJudgeRequest, type Judge, type JudgePrompt, type ProviderStats } from './types';
 import { LruCache } from './cache';
 import { createLimiter, openAIUrl, postJson, type FetchLike, type RetryPolicy } from './http';
 import { parseProviderEnv } from './env';
@@ -35,20 +35,30 @@ export function createOpenAIJudge(options: OpenAIJudgeOptions): Judge {
   const limit = createLimiter(options.concurrency ?? 8);
   const url = openAIUrl(options.baseUrl, 'chat/completions');
   const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  const temperature = options.temperature ?? 0;
+  const maxTokens = options.maxTokens ?? 2048;
   return {
     id: `openai:${options.model}@${options.baseUrl}`,
     kind: 'openai',
     model: options.model,
     promptVersion: JUDGE_PROMPT_VERSION,
+    temperature,
+    maxTokens,
+    endpoint: options.baseUrl,
     complete(prompt) {
+      const request = toJudgeRequest(prompt);
+      const messages = [
+        ...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []),
+        { role: 'user', content: request.user },
+      ];
       return limit(async () => {
         const json = await postJson(
           url,
           {
             model: options.model,
-            messages: [{ role: 'user', content: prompt }],
-            temperature: options.temperature ?? 0,
-            max_tokens: options.maxTokens ?? 2048,
+            messages,
+            temperature,
+            max_tokens: request.maxTokens ?? maxTokens,
           },
           { headers, policy: options.policy, fetch: options.fetch },
         );
@@ -64,20 +74,36 @@ export function createOpenAIJudge(options: OpenAIJudgeOptions): Judge {
 
 export interface CachedJudge extends Judge {
   readonly stats: ProviderStats;
+  invalidate(prompt: JudgePrompt): void;
 }
 
-/** Wraps a judge with an LRU cache keyed by model + prompt version + prompt (failures are not cached). */
+function memoryKey(inner: Judge, prompt: JudgePrompt): string {
+  const r = toJudgeRequest(prompt);
+  return [inner.model, inner.promptVersion, r.maxTokens ?? '', r.system ?? '', r.user].join('\u0000');
+}
+
+/**
+ * Wraps a judge with an in-process LRU cache keyed by model + prompt version + prompt (failures are
+ * not cached; a reply that fails validation is dropped with `invalidate`). The persistent,
+ * cross-runner cache of evaluations is gpu-runner/eval/judge-client.ts over PostgreSQL.
+ */
 export function withJudgeCache(inner: Judge, maxEntries = 20_000, cache = new LruCache<string>(maxEntries)): CachedJudge {
   return {
     id: inner.id,
     kind: inner.kind,
     model: inner.model,
     promptVersion: inner.promptVersion,
+    temperature: inner.temperature,
+    maxTokens: inner.maxTokens,
+    endpoint: inner.endpoint,
     get stats() {
       return { cacheHits: cache.hits, cacheMisses: cache.misses };
     },
     complete(prompt) {
-      return cache.getOrCompute(`${inner.model}\u0000${inner.promptVersion}\u0000${prompt}`, () => inner.complete(prompt));
+      return cache.getOrCompute(memoryKey(inner, prompt), () => inner.complete(prompt));
+    },
+    invalidate(prompt) {
+      cache.delete(memoryKey(inner, prompt));
     },
   };
 }
@@ -97,6 +123,7 @@ export function createJudgeFromEnv(env: Record<string, string | undefined> = pro
         apiKey: cfg.JUDGE_API_KEY,
         concurrency: cfg.JUDGE_CONCURRENCY,
         maxTokens: cfg.JUDGE_MAX_TOKENS,
+        temperature: cfg.JUDGE_TEMPERATURE,
         policy: { timeoutMs: cfg.JUDGE_TIMEOUT_MS, maxRetries: cfg.JUDGE_MAX_RETRIES },
       })
     : createLexicalJudge();

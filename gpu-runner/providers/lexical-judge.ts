@@ -1,27 +1,41 @@
 /**
- * Offline judge: answers the three judge prompts (core/escore.ts entailment, core/cnscore.ts
- * completeness and naturalness) from the prompt text alone, with lexical rules. It replies in
- * the format the prompts ask for, so its output goes through the same parsers as an LLM's.
- * An approximation of Qwen2.5-72B for runs without a judge server; not comparable with the paper.
- *
- *  - Entailment: an event is "entailment" when ≥ `entailmentThreshold` of its content lemmas
- *    (synonyms folded) occur in the caption, else "neutral". It never says "contradiction".
- *  - Completeness: 1 + 9 × share of think items (names, attributes, actions) whose content lemmas
- *    are ≥ 50% present in the caption, rounded.
- *  - Naturalness: 10 minus penalties for think-format leftovers ("#Subject", brackets), very short
- *    text, repeated trigrams, run-on or fragment sentences, missing final punctuation, and a high
- *    share of non-word tokens; clamped to [1, 10].
+ * Offline judge: answers every judge prompt of the product from the prompt text alone, with lexical
+ * rules, in the reply format each prompt asks for, so its output goes through the same strict parser
+ * (core/judge-reply.ts) as an LLM's:
+ *  - entailment of events (AutoDQ / Escore, core/escore.ts) and of objects (CAREBENCH,
+ *    core/eval/autodq.ts): JSON `{"events"|"objects": [{…, "relationship", "reason"}]}`;
+ *    "entailment" when ≥ `entailmentThreshold` of the item's content lemmas (synonyms folded) occur in
+ *    the description, else "neutral" — it never says "contradiction";
+ *  - event extraction (Tarsier / CAREBENCH): the heuristic structured-think reader
+ *    (core/heuristic-think.ts) over the caption's clauses, one "<subject> <verb>s …" per action, ≤ 10,
+ *    as a Python dictionary string `{'events': [...]}`;
+ *  - object extraction (CAREBENCH): "There is/are …" sentences, one per subject attribute, ≤ 10,
+ *    `{'objects': [...]}`;
+ *  - VDC answer: the description's sentence sharing the most content lemmas with the question (≤ 25
+ *    words), or "The description does not say.";
+ *  - VDC score: share s of the correct answer's content lemmas found in the predicted answer →
+ *    `{'pred': 'yes' if s ≥ 0.5 else 'no', 'score': round(5·s)}`;
+ *  - CNscore completeness (1 + 9 × share of think items ≥ 50% present in the caption) and naturalness
+ *    (10 minus penalties for think-format leftovers, very short text, repeated trigrams, run-on or
+ *    fragment sentences, missing final punctuation, non-word tokens), `{"score": N}`.
+ * An approximation for runs and evaluations without a judge server; its numbers are not comparable
+ * with the paper's or the leaderboards' (every stored result names it).
  */
 import { contentLemmas, lemmaCoverage, tokenize } from '../../core/lexical';
 import {
   ENTAILMENT_PROMPT_MARKERS,
   ENTAILMENT_PROMPT_VERSION,
   parsePythonStringList,
+  pythonListRepr,
+  pythonStringRepr,
   type EntailmentRelationship,
 } from '../../core/escore';
 import { CN_PROMPT_MARKERS, CN_PROMPT_VERSION } from '../../core/cnscore';
+import { AUTODQ_PROMPT_MARKERS } from '../../core/eval/autodq';
+import { VDC_PROMPT_MARKERS } from '../../core/eval/vdc';
+import { deriveStructuredThink, singularize, toThirdPerson } from '../../core/heuristic-think';
 import { parseStructuredThink } from '../../core/think';
-import type { Judge } from './types';
+import { toJudgeRequest, type Judge } from './types';
 
 export const LEXICAL_JUDGE_MODEL = 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)';
 export const JUDGE_PROMPT_VERSION = `${ENTAILMENT_PROMPT_VERSION}+${CN_PROMPT_VERSION}`;
@@ -49,6 +63,68 @@ export function judgeEntailment(caption: string, events: readonly string[], thre
       reason: `lexical overlap ${coverage.toFixed(2)} (threshold ${threshold})`,
     };
   });
+}
+
+/** Events of a caption, heuristically: each subject's actions as "<subject> <verb>s …", at most `max`. */
+export function extractEventsLexically(caption: string, max = 10): string[] {
+  const subjects = deriveStructuredThink(caption, [], { maxSubjects: max });
+  const out: string[] = [];
+  for (const s of subjects) {
+    const name = s.subject.toLowerCase();
+    const plural = singularize(name.split(/\s+/).pop() ?? name) !== (name.split(/\s+/).pop() ?? name);
+    for (const action of s.actions) {
+      const [verb, ...rest] = action.split(' ');
+      const v = plural ? verb : toThirdPerson(verb);
+      out.push(`the ${name} ${[v, ...rest].join(' ')}`.trim());
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
+}
+
+const POST_ATTRIBUTE = /^(with|in|wearing|dressed|holding|carrying|clothed|clad|sporting|on|at|of|near|behind|from)\b/;
+
+/** Objects of a caption, heuristically: "There is/are …" with one attribute each, at most `max`. */
+export function extractObjectsLexically(caption: string, max = 10): string[] {
+  const subjects = deriveStructuredThink(caption, [], { maxSubjects: max });
+  const out: string[] = [];
+  for (const s of subjects) {
+    const name = s.subject.toLowerCase();
+    const last = name.split(/\s+/).pop() ?? name;
+    const plural = singularize(last) !== last;
+    const there = plural ? 'There are' : /^[aeiou]/.test(name) ? 'There is an' : 'There is a';
+    const attributes = s.attributes.length > 0 ? s.attributes : [null];
+    for (const a of attributes) {
+      if (a === null) out.push(`${there} ${name}.`);
+      else if (!a.includes(' ') && !POST_ATTRIBUTE.test(a)) out.push(`${plural ? 'There are' : /^[aeiou]/.test(a) ? 'There is an' : 'There is a'} ${a} ${name}.`);
+      else out.push(`${there} ${name} ${POST_ATTRIBUTE.test(a) ? a : `with ${a}`}.`);
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
+}
+
+/** The description's sentence that shares the most content lemmas with the question (≤ 25 words). */
+export function answerFromDescription(description: string, question: string): string {
+  const q = new Set(contentLemmas(question));
+  let best = '';
+  let bestHits = 0;
+  for (const sentence of description.split(/(?<=[.!?])\s+/)) {
+    const hits = new Set(contentLemmas(sentence).filter((l) => q.has(l))).size;
+    if (hits > bestHits) {
+      best = sentence.trim();
+      bestHits = hits;
+    }
+  }
+  if (bestHits === 0) return 'The description does not say.';
+  const words = best.split(/\s+/);
+  return words.length > 25 ? `${words.slice(0, 25).join(' ')}…` : best;
+}
+
+/** VDC verdict: share of the correct answer's content lemmas in the predicted answer. */
+export function matchAnswers(correct: string, predicted: string): { pred: 'yes' | 'no'; score: number } {
+  const coverage = lemmaCoverage(contentLemmas(correct), new Set(contentLemmas(predicted)));
+  return { pred: coverage >= 0.5 ? 'yes' : 'no', score: Math.round(5 * coverage) };
 }
 
 export function rateCompleteness(thinkText: string, caption: string): number {
@@ -93,13 +169,43 @@ export function createLexicalJudge(options: LexicalJudgeOptions = {}): Judge {
     kind: 'lexical',
     model: LEXICAL_JUDGE_MODEL,
     promptVersion: JUDGE_PROMPT_VERSION,
-    async complete(prompt) {
+    temperature: 0,
+    endpoint: null,
+    async complete(input) {
+      const prompt = toJudgeRequest(input).user;
       if (prompt.startsWith(ENTAILMENT_PROMPT_MARKERS.head)) {
         const caption = between(prompt, ENTAILMENT_PROMPT_MARKERS.captionStart, ENTAILMENT_PROMPT_MARKERS.eventsStart, true);
         const eventsLiteral = between(prompt, ENTAILMENT_PROMPT_MARKERS.eventsStart, ENTAILMENT_PROMPT_MARKERS.eventsEnd, true);
         const events = eventsLiteral === null ? null : parsePythonStringList(eventsLiteral);
         if (caption === null || events === null) throw new Error('lexical judge: could not read the caption and events of the entailment prompt');
         return JSON.stringify({ events: judgeEntailment(caption, events, threshold) });
+      }
+      if (prompt.startsWith(AUTODQ_PROMPT_MARKERS.objectEntailmentHead)) {
+        const caption = between(prompt, ENTAILMENT_PROMPT_MARKERS.captionStart, AUTODQ_PROMPT_MARKERS.objectsStart, true);
+        const literal = between(prompt, AUTODQ_PROMPT_MARKERS.objectsStart, AUTODQ_PROMPT_MARKERS.objectsEnd, true);
+        const objects = literal === null ? null : parsePythonStringList(literal);
+        if (caption === null || objects === null) throw new Error('lexical judge: could not read the caption and objects of the object entailment prompt');
+        return JSON.stringify({ objects: judgeEntailment(caption, objects, threshold).map(({ event, ...rest }) => ({ object: event, ...rest })) });
+      }
+      if (AUTODQ_PROMPT_MARKERS.eventExtractionHeads.some((h) => prompt.startsWith(h))) {
+        const caption = between(prompt, AUTODQ_PROMPT_MARKERS.extractionCaptionStart, AUTODQ_PROMPT_MARKERS.extractionCaptionEnd, true);
+        if (caption === null) throw new Error('lexical judge: could not read the caption of the extraction prompt');
+        if (prompt.includes(AUTODQ_PROMPT_MARKERS.eventExtractionTask)) return `{${pythonStringRepr('events')}: ${pythonListRepr(extractEventsLexically(caption))}}`;
+        if (prompt.includes(AUTODQ_PROMPT_MARKERS.objectExtractionTask)) return `{${pythonStringRepr('objects')}: ${pythonListRepr(extractObjectsLexically(caption))}}`;
+      }
+      if (prompt.startsWith(VDC_PROMPT_MARKERS.answerHead)) {
+        const body = prompt.slice(VDC_PROMPT_MARKERS.answerHead.length);
+        const q = body.lastIndexOf(VDC_PROMPT_MARKERS.questionStart);
+        const end = body.lastIndexOf(VDC_PROMPT_MARKERS.answerTail);
+        if (!body.startsWith(VDC_PROMPT_MARKERS.captionStart) || q < 0 || end < q) throw new Error('lexical judge: could not read the VDC answer prompt');
+        return answerFromDescription(body.slice(VDC_PROMPT_MARKERS.captionStart.length, q), body.slice(q + VDC_PROMPT_MARKERS.questionStart.length, end));
+      }
+      if (prompt.startsWith(VDC_PROMPT_MARKERS.scoreHead)) {
+        const correct = between(prompt, VDC_PROMPT_MARKERS.correctLine, VDC_PROMPT_MARKERS.predictedLine);
+        const predicted = between(prompt, VDC_PROMPT_MARKERS.predictedLine, VDC_PROMPT_MARKERS.scoreTail, true);
+        if (correct === null || predicted === null) throw new Error('lexical judge: could not read the VDC score prompt');
+        const v = matchAnswers(correct, predicted);
+        return `{'pred': '${v.pred}', 'score': ${v.score}}`;
       }
       if (prompt.startsWith(CN_PROMPT_MARKERS.completenessHead)) {
         const think = between(prompt, CN_PROMPT_MARKERS.thinkStart, CN_PROMPT_MARKERS.thinkEnd);
@@ -112,7 +218,7 @@ export function createLexicalJudge(options: LexicalJudgeOptions = {}): Judge {
         if (caption === null) throw new Error('lexical judge: could not read the naturalness prompt');
         return JSON.stringify({ score: rateNaturalness(caption) });
       }
-      throw new Error('lexical judge: unrecognised prompt (it answers the autodq-v1 entailment and paper CNscore prompts only)');
+      throw new Error('lexical judge: unrecognised prompt (it answers the AutoDQ / CAREBENCH / VDCSCORE / CNscore prompts of core/ only)');
     },
   };
 }

@@ -19,14 +19,39 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
+/**
+ * One judge request: a user message, optionally after a system message (VDCSCORE's prompts have
+ * both), with an optional per-request completion budget (VDCSCORE: max_tokens 256).
+ */
+export interface JudgeRequest {
+  system?: string;
+  user: string;
+  maxTokens?: number;
+}
+
+/** A plain string is a single user message. */
+export type JudgePrompt = string | JudgeRequest;
+
+export function toJudgeRequest(prompt: JudgePrompt): JudgeRequest {
+  return typeof prompt === 'string' ? { user: prompt } : prompt;
+}
+
 export interface Judge {
   readonly id: string;
   readonly kind: ProviderKind;
   readonly model: string;
   /** Versions of the prompts this judge is used with (core/escore.ts, core/cnscore.ts). */
   readonly promptVersion: string;
-  /** The judge's reply to one user prompt. */
-  complete(prompt: string): Promise<string>;
+  /** Sampling temperature of every request (0 unless configured; part of the judge cache key). */
+  readonly temperature?: number;
+  /** Default completion budget per request (part of the judge cache key). */
+  readonly maxTokens?: number;
+  /** Base URL of an HTTP judge (null for the offline judge); recorded with every evaluation result. */
+  readonly endpoint?: string | null;
+  /** The judge's reply to one prompt. */
+  complete(prompt: JudgePrompt): Promise<string>;
+  /** Forget a cached reply (a reply that failed validation is asked again). No-op without a cache. */
+  invalidate?(prompt: JudgePrompt): void;
 }
 
 /** Counters a provider wrapper exposes for tests and logs. */

@@ -193,3 +193,29 @@ describe('reward HTTP server', () => {
     expect(rows.map((r) => r.step)).toEqual([0, 0, 1, 1]);
   });
 });
+
+describe('judge failures', () => {
+  it('reports per scored batch how many judge-based components were left out, with the reasons', async () => {
+    const garbageJudge = { id: 'g', kind: 'openai' as const, model: 'g', promptVersion: 'autodq-v1', complete: async () => 'most events hold' };
+    const failures: [number, number, string[]][] = [];
+    server = await startRewardHttpServer({
+      rewardService: createRewardService({ embedder: createLexicalEmbedder(), judge: garbageJudge, judgeAttempts: 1 }),
+      options: OPTIONS,
+      token: TOKEN,
+      onRollouts: () => undefined,
+      onError: () => undefined,
+      onJudgeFailures: (step, count, reasons) => void failures.push([step, count, reasons]),
+    });
+    const post = (completions: string[]) =>
+      fetch(`${server!.url}/v1/score`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ component: 'escore', completions, step: 3, num_generations: 2, reference_events: completions.map(() => JSON.stringify(EVENTS)) }),
+      }).then((r) => r.json() as Promise<{ scores: (number | null)[] }>);
+    // GOOD and PARTIAL have answers (judge asked, fails); BAD has none (escore 0, no judge call).
+    expect((await post([GOOD, PARTIAL])).scores).toEqual([null, null]);
+    expect((await post([BAD, BAD])).scores).toEqual([0, 0]);
+    expect(failures.map(([s, c]) => [s, c])).toEqual([[3, 2], [3, 0]]);
+    expect(failures[0][2][0]).toMatch(/^escore: no valid reply after 1 attempt: not JSON/);
+  });
+});

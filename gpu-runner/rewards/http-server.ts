@@ -36,6 +36,12 @@ export interface RewardHttpServerOptions {
    * also reads the trainer's own completion log skip what this server will record.
    */
   onScored?: (items: { step: number; clipId: string | null; completion: string }[]) => void;
+  /**
+   * Called after every scored batch with the number of judge-based components the batch left out
+   * because the judge failed (0 included), and the first reasons; the caller sums them per step into
+   * the `judge_failures` metric.
+   */
+  onJudgeFailures?: (step: number, count: number, reasons: string[]) => void;
   /** Required bearer token. */
   token: string;
   port?: number;
@@ -251,6 +257,15 @@ export async function startRewardHttpServer(opts: RewardHttpServerOptions): Prom
     const step = payload.step ?? stepCounter++;
     opts.onScored?.(payload.completions.map((completion, i) => ({ step, clipId: payload.clip_id?.[i] ?? null, completion })));
     record(payload, step, batchKey, results);
+    const failures = results.reduce((a, r) => a + (r.judgeFailures ?? 0), 0);
+    opts.onJudgeFailures?.(
+      step,
+      failures,
+      results
+        .filter((r) => r.judgeFailures)
+        .flatMap((r) => (r.errors ?? []).filter((e) => e.startsWith('escore:') || e.startsWith('cnscore:')))
+        .slice(0, 3),
+    );
     return { results };
   };
 

@@ -120,7 +120,33 @@ describe('reward service', () => {
     expect(results[1].rewards).toEqual({ format: 1, tscore: 1 });
     expect(results[1].reward).toBe(2);
     expect(results[1].errors).toHaveLength(1);
-    expect(results[1].errors?.[0]).toMatch(/^escore: judge failed: .*HTTP 500/);
+    expect(results[1].errors?.[0]).toMatch(/^escore: judge call failed: .*HTTP 500/);
+    expect(results[1].judgeFailures).toBe(1);
+    expect(results[0].judgeFailures).toBeUndefined();
+  });
+
+  it('retries an invalid judge reply, then leaves the component missing (TRL: out of the weighted sum) and counts it', async () => {
+    // 1st item: a reasoning model's draft then a valid answer; 2nd item: verdict counts that never match.
+    server.scriptChat((prompt) => {
+      if (prompt.includes('waves')) return '<think>draft {"events": []}</think>{"events": [{"event": "a", "relationship": "entailment", "reason": "r"}]}';
+      return JSON.stringify({ events: [{ relationship: 'entailment' }, { relationship: 'entailment' }] });
+    });
+    const other = perfect.replace('A woman walks forward and waves.', 'A woman walks.');
+    const results = await service().score(
+      [
+        { id: 'think', completion: perfect, referenceThink: reference, referenceEvents: ['A woman walks.'] },
+        { id: 'mismatch', completion: other, referenceThink: reference, referenceEvents: ['A woman walks.'] },
+      ],
+      DEFAULT_REWARD_OPTIONS,
+    );
+    expect(results[0].rewards.escore).toBe(1);
+    expect(results[0].breakdown.escore).toMatchObject({ events: [{ event: 'A woman walks.', relationship: 'entailment', reason: 'r' }], diagnostics: ['reasoning block removed'] });
+    expect(results[1].rewards).toEqual({ format: 1, tscore: 1 });
+    expect(results[1].reward).toBe(2);
+    expect(results[1].judgeFailures).toBe(1);
+    expect(results[1].errors?.[0]).toMatch(/^escore: no valid reply after 3 attempts: judge returned 2 verdicts for 1 events sent/);
+    // 1 call for the first item, 3 bounded attempts for the second
+    expect(server.requestsTo('/v1/chat/completions')).toHaveLength(4);
   });
 
   it('records an embedding failure on tscore only', async () => {
@@ -149,7 +175,7 @@ describe('reward service', () => {
   });
 
   it('computes CNscore from the two Appendix E prompts', async () => {
-    server.scriptChat((prompt) => (prompt.startsWith('Requirement') ? "{'score': 9}" : 'Score: 7'));
+    server.scriptChat((prompt) => (prompt.startsWith('Requirement') ? "{'score': 9}" : '```json\n{"score": 7}\n```'));
     const [r] = await service().score([{ id: 'a', completion: perfect, referenceThink: reference }], {
       ...tscoreOnly,
       rewards: [{ name: 'cnscore', weight: 2 }],
@@ -158,6 +184,15 @@ describe('reward service', () => {
     expect(r.rewards).toEqual({ cnscore: 0.8 });
     expect(r.reward).toBeCloseTo(1.6, 12);
     expect(r.breakdown.cnscore).toEqual({ completeness: 7, naturalness: 9 });
+  });
+
+  it('does not read a CNscore rating out of prose: missing after the retries', async () => {
+    server.scriptChat((prompt) => (prompt.startsWith('Requirement') ? "{'score': 9}" : 'Score: 7'));
+    const [r] = await service().score([{ id: 'a', completion: perfect, referenceThink: reference }], { ...tscoreOnly, rewards: [{ name: 'cnscore', weight: 1 }] });
+    expect(r.rewards).toEqual({});
+    expect(r.reward).toBe(0);
+    expect(r.judgeFailures).toBe(1);
+    expect(r.errors?.[0]).toMatch(/^cnscore: completeness: no valid reply after 3 attempts/);
   });
 
   it('rejects invalid options and exposes its identity', async () => {

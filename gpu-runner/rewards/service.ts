@@ -21,11 +21,14 @@ import {
   parseEntailmentReply,
   ENTAILMENT_PROMPT_VERSION,
 } from '../../core/escore';
-import { buildCompletenessPrompt, buildNaturalnessPrompt, cnScore, parseJudgeScore, CN_PROMPT_VERSION } from '../../core/cnscore';
+import { buildCompletenessPrompt, buildNaturalnessPrompt, cnScore, CN_PROMPT_VERSION } from '../../core/cnscore';
+import { parseScoreReply } from '../../core/judge-reply';
+import { JudgeClient } from '../providers/judge-client';
 import { combineRewards } from '../../core/reward';
 import type { Embedder, Judge } from '../providers/types';
 import { createEmbedderFromEnv } from '../providers/embeddings';
 import { createJudgeFromEnv } from '../providers/judge';
+import { parseProviderEnv } from '../providers/env';
 import type { RewardOptions, RewardRequestItem, RewardResultItem, RewardService } from './types';
 
 export interface RewardServiceDeps {
@@ -38,6 +41,8 @@ export interface RewardServiceDeps {
   maxEmbedChars?: number;
   /** Bound of the item-pair similarity cache (default 500,000 pairs). */
   similarityCacheEntries?: number;
+  /** Judge calls per judged item before its component is missing (default 3; JUDGE_REPLY_ATTEMPTS). */
+  judgeAttempts?: number;
 }
 
 export const DEFAULT_REWARD_OPTIONS: RewardOptions = {
@@ -90,13 +95,15 @@ interface EscoreBreakdown {
   coverage: number;
   entailed: number;
   total: number;
-  events: { event: string; relationship: string | null }[];
+  events: { event: string; relationship: string | null; reason?: string }[];
   source: 'events' | 'caption' | 'no-answer';
   diagnostics?: string[];
 }
 
 export function createRewardService(deps: RewardServiceDeps): RewardService {
   const { embedder, judge } = deps;
+  // The one judge code path (strict parser, bounded retries) shared with the evaluations.
+  const judgeClient = new JudgeClient(judge, { attempts: deps.judgeAttempts ?? 3 });
   const maxEmbedChars = deps.maxEmbedChars ?? 4000;
   // One embedder per service, so one pair-similarity cache: a group's G samples share the reference
   // items and predicted items repeat across samples and steps.
@@ -119,6 +126,11 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
 
   const addError = (p: Prepared, component: RewardComponent, message: string) => {
     (p.result.errors ??= []).push(`${component}: ${message}`);
+  };
+  /** The component is missing (left out of the weighted sum) because the judge did not deliver. */
+  const addJudgeFailure = (p: Prepared, component: RewardComponent, message: string) => {
+    addError(p, component, message);
+    p.result.judgeFailures = (p.result.judgeFailures ?? 0) + 1;
   };
 
   async function scoreTscore(batch: Prepared[], simThreshold: number): Promise<void> {
@@ -181,28 +193,22 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
       p.result.breakdown.escore = { coverage: 0, entailed: 0, total: events.length, events: [], source: 'no-answer' } satisfies EscoreBreakdown;
       return;
     }
-    let reply: string;
-    try {
-      reply = await judge.complete(buildEntailmentPrompt(p.answer, events));
-    } catch (error) {
-      addError(p, 'escore', `judge failed: ${errorMessage(error)}`);
+    const answer = await judgeClient.ask(buildEntailmentPrompt(p.answer, events), (reply) => parseEntailmentReply(reply, events.length));
+    if (!answer.ok) {
+      addJudgeFailure(p, 'escore', answer.reason);
       return;
     }
-    const parsed = parseEntailmentReply(reply, events.length);
-    if (!parsed.ok) {
-      addError(p, 'escore', `unreadable judge reply: ${reply.slice(0, 200)}`);
-      return;
-    }
-    const coverage = eventCoverage(parsed.relationships) ?? 0;
+    const relationships = answer.value.map((v) => v.relationship);
+    const coverage = eventCoverage(relationships) ?? 0;
     p.result.rewards.escore = escoreFromCoverage(coverage, thresholds);
     const breakdown: EscoreBreakdown = {
       coverage,
-      entailed: parsed.relationships.filter((r) => r === 'entailment').length,
+      entailed: relationships.filter((r) => r === 'entailment').length,
       total: events.length,
-      events: events.map((event, i) => ({ event, relationship: parsed.relationships[i] })),
+      events: events.map((event, i) => ({ event, relationship: relationships[i], reason: answer.value[i].reason })),
       source,
     };
-    if (parsed.diagnostics.length > 0) breakdown.diagnostics = parsed.diagnostics;
+    if (answer.diagnostics.length > 0) breakdown.diagnostics = answer.diagnostics;
     p.result.breakdown.escore = breakdown;
   }
 
@@ -213,17 +219,15 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
       return;
     }
     const answer = p.answer;
-    const ask = async (prompt: string) => parseJudgeScore(await judge.complete(prompt));
-    const [completeness, naturalness] = await Promise.allSettled([
-      ask(buildCompletenessPrompt(p.think ?? [], answer)),
-      ask(buildNaturalnessPrompt(answer)),
-    ]);
+    const ask = (prompt: string) => judgeClient.ask(prompt, (reply) => parseScoreReply(reply, 10));
+    const [completeness, naturalness] = await Promise.all([ask(buildCompletenessPrompt(p.think ?? [], answer)), ask(buildNaturalnessPrompt(answer))]);
     const scores: number[] = [];
+    const failures: string[] = [];
     for (const [name, outcome] of [['completeness', completeness], ['naturalness', naturalness]] as const) {
-      if (outcome.status === 'rejected') addError(p, 'cnscore', `${name} judge failed: ${errorMessage(outcome.reason)}`);
-      else if (outcome.value.score === null) addError(p, 'cnscore', `${name}: ${outcome.value.diagnostics.join('; ')}`);
-      else scores.push(outcome.value.score);
+      if (outcome.ok) scores.push(outcome.value);
+      else failures.push(`${name}: ${outcome.reason}`);
     }
+    if (failures.length > 0) addJudgeFailure(p, 'cnscore', failures.join('; '));
     if (scores.length === 2) {
       p.result.rewards.cnscore = cnScore(scores[0], scores[1]);
       p.result.breakdown.cnscore = { completeness: scores[0], naturalness: scores[1] };
@@ -285,5 +289,5 @@ export interface EnvRewardService extends RewardService {
 export function createRewardServiceFromEnv(env: Record<string, string | undefined> = process.env): EnvRewardService {
   const embedder = createEmbedderFromEnv(env);
   const judge = createJudgeFromEnv(env);
-  return { ...createRewardService({ embedder, judge }), embedder, judge };
+  return { ...createRewardService({ embedder, judge, judgeAttempts: parseProviderEnv(env).JUDGE_REPLY_ATTEMPTS }), embedder, judge };
 }

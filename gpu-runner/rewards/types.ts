@@ -36,6 +36,12 @@ export interface RewardResultItem {
   breakdown: Record<string, unknown>;
   /** Set when a component could not be computed (e.g. judge unreachable); that component is absent. */
   errors?: string[];
+  /**
+   * Judge-based components (escore, cnscore) left out of `reward` because the judge failed or its
+   * replies stayed invalid after the retries (TRL's rule for a reward function returning None).
+   * Summed per step into the `judge_failures` metric.
+   */
+  judgeFailures?: number;
 }
 
 export interface RewardService {

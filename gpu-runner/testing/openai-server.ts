@@ -14,6 +14,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** Chat requests: true once a reply was sent on a live connection (false when the client had gone). */
+  answered?: boolean;
 }
 
 export interface ChatRequestBody {
@@ -123,7 +125,8 @@ export async function startOpenAIServer(options: OpenAITestServerOptions = {}): 
         } catch {
           body = raw;
         }
-        requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+        const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+        requests.push(record);
 
         if (delays && delays.remaining !== 0) {
           const ms = delays.ms;
@@ -178,6 +181,7 @@ export async function startOpenAIServer(options: OpenAITestServerOptions = {}): 
             send(res, 500, errorBody(`chat script failed: ${error instanceof Error ? error.message : String(error)}`, 'server_error'));
             return;
           }
+          record.answered = !res.destroyed && !req.socket.destroyed;
           send(res, 200, {
             id: `chatcmpl-${requests.length}`,
             object: 'chat.completion',

@@ -1,3 +1,4 @@
+import { evalRouter } from './routers/eval';
 import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   metric: metricRouter,
   rollout: rolloutRouter,
   system: systemRouter,
+  eval: evalRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,6 +21,7 @@ import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { databaseRefusal } from './db-errors';
 import { NotFoundError, ValidationError } from './errors';
+import { applyEvalIngest } from './evals';
 import { refreshRollups } from './rollups';
 
 export interface IngestCounts {
@@ -28,6 +29,8 @@ export interface IngestCounts {
   rollouts: number;
   checkpoints: number;
   logs: number;
+  evalSamples?: number;
+  evalResults?: number;
 }
 
 type Metric = IngestBatch['metrics'][number];
@@ -164,10 +167,17 @@ export async function ingestEvents(db: Db, runId: string, envelope: IngestEnvelo
                      "lastReportAt" = now()
     WHERE id = ${runId}`;
 
-  return { metrics: nMetrics, rollouts: nRollouts, checkpoints: nCheckpoints, logs: nLogs, rejected, sanitized };
+  // Evaluation runs: per-clip records, final rows and progress (validated item by item like the rest).
+  const evalCounts =
+    batch.evalSamples.length > 0 || batch.evalResults.length > 0 || batch.evalProgress
+      ? await applyEvalIngest(db, runId, { evalSamples: batch.evalSamples, evalResults: batch.evalResults, evalProgress: batch.evalProgress })
+      : null;
+  return { metrics: nMetrics, rollouts: nRollouts, checkpoints: nCheckpoints, logs: nLogs, ...(evalCounts ?? {}), rejected, sanitized };
 }
 
-const INGEST_TOTAL = (e: IngestEnvelope) => e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length + (e.progress !== undefined ? 1 : 0);
+const INGEST_TOTAL = (e: IngestEnvelope) =>
+  e.metrics.length + e.rollouts.length + e.checkpoints.length + e.logs.length + e.evalSamples.length + e.evalResults.length +
+  (e.progress !== undefined ? 1 : 0) + (e.evalProgress !== undefined ? 1 : 0);
 
 /** ingestEvents for the HTTP route: a batch with rejected items answers 400 naming them (the rest is stored). */
 export async function ingestEventsOrReject(db: Db, runId: string, envelope: IngestEnvelope): Promise<IngestResponse> {
@@ -186,7 +196,7 @@ export async function ingestEventsOrReject(db: Db, runId: string, envelope: Inge
 /** The previous name of ingestEvents for a batch that is already fully valid (kept for callers inside the server). */
 export async function applyIngestBatch(db: Db, runId: string, batch: IngestBatch): Promise<IngestCounts> {
   const out = await ingestEvents(db, runId, batch);
-  return { metrics: out.metrics, rollouts: out.rollouts, checkpoints: out.checkpoints, logs: out.logs };
+  return { metrics: out.metrics, rollouts: out.rollouts, checkpoints: out.checkpoints, logs: out.logs, evalSamples: out.evalSamples, evalResults: out.evalResults };
 }
 
 /** Marks that the runner or importer of a run reported (the lost-contact check reads it). */

@@ -7,6 +7,7 @@ import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
+import { launchEvalRun } from './evals';
 
 export interface LaunchInput {
   name: string;
@@ -41,6 +42,8 @@ async function experimentId(db: Db, name: string | undefined): Promise<string | 
 }
 
 export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: string }> {
+  // Evaluations have their own config (core/eval/config.ts); the backend follows from the model source.
+  if (input.kind === 'eval') return launchEvalRun(db, { name: input.name, config: input.config, experiment: input.experiment });
   if (!isBackend(input.backend)) {
     throw new ValidationError(`backend: must be "local" or "swift", got "${input.backend}"`, { backend: 'must be local or swift' });
   }

@@ -11,6 +11,10 @@ import * as ingestEvents from '../../app/api/ingest/runs/[id]/events/route';
 import * as ingestStatus from '../../app/api/ingest/runs/[id]/status/route';
 import * as trpc from '../../app/api/trpc/[trpc]/route';
 import * as metricsCsv from '../../app/api/metrics.csv/route';
+import * as judgeCache from '../../app/api/ingest/judge-cache/route';
+import * as judgeCacheLookup from '../../app/api/ingest/judge-cache/lookup/route';
+import * as evalInputs from '../../app/api/ingest/runs/[id]/eval-inputs/route';
+import * as evalSamples from '../../app/api/ingest/runs/[id]/eval-samples/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -21,6 +25,10 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/events$/, handler: ingestEvents.POST as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/status$/, handler: ingestStatus.POST as Handler },
   { method: 'GET', pattern: /^\/api\/metrics\.csv$/, handler: metricsCsv.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/judge-cache$/, handler: judgeCache.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/judge-cache\/lookup$/, handler: judgeCacheLookup.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-inputs$/, handler: evalInputs.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-samples$/, handler: evalSamples.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];

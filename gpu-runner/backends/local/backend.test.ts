@@ -84,7 +84,7 @@ describe('local backend (GRPO, simulation)', () => {
 
   it('reports every canonical metric per step, every rollout, and checkpoints', async () => {
     const { reporter, result } = await run({ config: { maxSteps: 6, local: { maxClips: 40, clipsPerStep: 3, checkpointEvery: 4 } } });
-    for (const key of ['reward', 'reward_std', 'think_score', 'format_score', 'caption_score', 'response_length', 'kl', 'loss', 'learning_rate', 'clip_ratio', 'frac_reward_zero_std', 'grad_norm']) {
+    for (const key of ['reward', 'reward_std', 'think_score', 'format_score', 'caption_score', 'response_length', 'kl', 'loss', 'learning_rate', 'clip_ratio', 'frac_reward_zero_std', 'grad_norm', 'judge_failures']) {
       expect([...reporter.series(key).keys()], key).toEqual([1, 2, 3, 4, 5, 6]);
     }
     const G = runConfigSchema.parse({}).grpo.numGenerations;
@@ -198,5 +198,39 @@ describe('local backend (SFT, simulation)', () => {
 
   it('refuses an unresolved initFromCheckpointId', async () => {
     await expect(run({ config: { maxSteps: 1, initFromCheckpointId: 'ckpt_123' } })).rejects.toThrow(/not resolved/);
+  });
+});
+
+describe('local backend: judge failures', () => {
+  it('leaves a component whose judge keeps failing out of the reward and reports judge_failures per step', async () => {
+    const { createLexicalEmbedder } = await import('../../providers/lexical-embedder');
+    const { createRewardService } = await import('../../rewards/service');
+    const garbage = { id: 'broken', kind: 'openai' as const, model: 'broken-judge', promptVersion: 'autodq-v1', complete: async () => 'I think most events hold.' };
+    const service = createRewardService({ embedder: createLexicalEmbedder(), judge: garbage, judgeAttempts: 2 });
+    const reporter = createMemoryReporter({ keepRollouts: true });
+    const backend = createLocalBackend({ rewardService: service });
+    await backend.run({
+      runId: 'judge-fail',
+      kind: 'grpo',
+      config: runConfigSchema.parse({ maxSteps: 2, local: { maxClips: 10, clipsPerStep: 2 } }),
+      reporter,
+      signal: new AbortController().signal,
+      resume: null,
+      workDir: await mkdtemp(join(tmpdir(), 'judge-fail-')),
+      dataset: dream.slice(0, 10),
+    });
+    // Every completion with an answer asks the judge and fails; one without an answer scores escore 0 without a call.
+    for (const step of [1, 2]) {
+      const rows = reporter.rolloutRows.filter((r) => r.step === step);
+      const judged = rows.filter((r) => r.answer !== null);
+      expect(judged.length).toBeGreaterThan(0);
+      expect(reporter.series('judge_failures').get(step)).toBe(judged.length);
+      for (const r of judged) {
+        expect(r.rewards.escore).toBeUndefined();
+        expect(r.reward).toBeCloseTo((r.rewards.format ?? 0) + (r.rewards.tscore ?? 0), 12);
+        expect(JSON.stringify(r.breakdown)).toMatch(/escore: no valid reply after 2 attempts/);
+      }
+    }
+    expect(reporter.lines.join('\n')).toMatch(/judge failed for \d+ reward component\(s\); left out of the weighted reward/);
   });
 });

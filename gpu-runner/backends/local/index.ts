@@ -9,6 +9,7 @@ import type { RewardService } from '../../rewards/types';
 import type { ClipRecord } from '../../../core/types';
 import { loadDream1k } from '../../datasets/dream1k';
 import { runGrpo, runSft } from './trainer';
+import { generateLocalCaptions } from './captions';
 
 export { LocalRunCancelledError, SIMULATION_LABEL, RESPONSE_LENGTH_UNIT, scoringOptions } from './trainer';
 
@@ -50,5 +51,6 @@ export function createLocalBackend(options: LocalBackendOptions): Backend {
       if (ctx.kind === 'sft') return runSft(ctx, deps);
       throw new Error(`local backend: run kind "${ctx.kind}" is not supported (it trains "grpo" and "sft"; evaluation runs on the eval pipelines)`);
     },
+    generateCaptions: generateLocalCaptions,
   };
 }

@@ -290,6 +290,8 @@ function rolloutStats(rollouts: Rollout[], results: RewardResultItem[], G: numbe
   metrics['sim/elaborate_think'] = mean(rollouts.map((r) => (r.selection.thinkStyle === 'elaborate' ? 1 : 0)));
   metrics['sim/format_slip'] = mean(rollouts.map((r) => (r.selection.slip ? 1 : 0)));
   metrics['sim/truncated'] = mean(rollouts.map((r) => (r.truncated ? 1 : 0)));
+  // Judge-based components left out of the reward after the judge failed (TRL's rule for None); always reported.
+  metrics.judge_failures = results.reduce((a, r) => a + (r.judgeFailures ?? 0), 0);
   const errors = [...new Set(results.flatMap((r) => r.errors ?? []))];
   return { metrics, advantages, errors };
 }
@@ -402,6 +404,9 @@ export async function runGrpo(ctx: JobContext, deps: TrainerDeps): Promise<JobRe
     await ctx.reporter.rollouts(rolloutRecords(step, rollouts, results, stats.advantages));
     const logs: string[] = [];
     if (stats.errors.length) logs.push(`step ${step}: reward service reported ${stats.errors.length} error(s), e.g. ${stats.errors[0]}`);
+    if (stats.metrics.judge_failures > 0) {
+      logs.push(`step ${step}: judge failed for ${stats.metrics.judge_failures} reward component(s); left out of the weighted reward (TRL's rule for a reward function returning None)`);
+    }
     if (step % 10 === 0 || step === p.totalSteps || step === state.startStep) logs.push(progressLine(step, p.totalSteps, metrics));
     if (logs.length) await ctx.reporter.log(logs);
     last = metrics;

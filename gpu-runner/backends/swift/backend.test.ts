@@ -139,7 +139,7 @@ describe('swift backend (against the stand-in swift)', () => {
 
     // Metrics: canonical keys for every step 1..4.
     const keys = new Set(reporter.metricsSeen.map((m) => m.key));
-    for (const k of ['reward', 'reward_std', 'think_score', 'format_score', 'caption_score', 'response_length', 'kl', 'loss', 'learning_rate', 'clip_ratio', 'frac_reward_zero_std', 'grad_norm']) {
+    for (const k of ['reward', 'reward_std', 'think_score', 'format_score', 'caption_score', 'response_length', 'kl', 'loss', 'learning_rate', 'clip_ratio', 'frac_reward_zero_std', 'grad_norm', 'judge_failures']) {
       expect(keys, k).toContain(k);
     }
     expect(keys).toContain('rewards/VideocapTscore/std');

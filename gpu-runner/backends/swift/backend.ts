@@ -44,6 +44,7 @@ import {
 import { writeSwiftDataset } from './dataset';
 import { LineRing, spawnManaged, waitForHealth, type ManagedProcess } from './process';
 import { FileTail } from './tail';
+import { generateSwiftCaptions } from './captions';
 
 export interface SwiftBackendOptions {
   rewardService: RewardService;
@@ -266,6 +267,7 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
   const pollMs = options.pollIntervalMs ?? 1000;
   return {
     name: 'swift',
+    generateCaptions: (req) => generateSwiftCaptions(req, { executable: options.executable }),
     async run(ctx: JobContext): Promise<JobResult> {
       if (ctx.kind !== 'grpo' && ctx.kind !== 'sft') {
         throw new Error(`the swift backend runs "grpo" and "sft" jobs; "${ctx.kind}" jobs run elsewhere`);
@@ -331,6 +333,7 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
         let extraEnv: Record<string, string> = {};
         if (ctx.kind === 'grpo') {
           const token = randomBytes(24).toString('hex');
+          const judgeFailuresByStep = new Map<number, number>();
           rewardServer = await startRewardHttpServer({
             rewardService: options.rewardService,
             options: rewardOptionsOf(ctx),
@@ -340,6 +343,14 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
             },
             onRollouts: (rows: RolloutRecord[]) => ctx.reporter.rollouts(rows),
             onError: (m) => log.add(`[reward] ${m}`),
+            onJudgeFailures: (step, count, reasons) => {
+              const total = (judgeFailuresByStep.get(step) ?? 0) + count;
+              judgeFailuresByStep.set(step, total);
+              void ctx.reporter.metrics([{ step, key: 'judge_failures', value: total, wallTime: Date.now() }]);
+              if (count > 0) {
+                log.add(`[reward] step ${step}: judge failed for ${count} reward component(s), left out of the weighted reward (TRL's rule for None): ${reasons[0] ?? ''}`);
+              }
+            },
           });
           extraEnv = {
             VIDEOCAP_REWARD_URL: rewardServer.url,

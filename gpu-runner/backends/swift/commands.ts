@@ -249,10 +249,12 @@ export interface InferPaths {
   /** Where ms-swift writes one JSON line per sample (`response` holds the completion). */
   resultPath: string;
   maxNewTokens?: number;
+  /** Sampling temperature (default 0: greedy). */
+  temperature?: number;
   executable?: string;
 }
 
-/** `swift infer` with vLLM, greedy decoding (builder only; predictions run through gpu-runner/eval). */
+/** `swift infer` with vLLM, greedy decoding by default (evaluations: gpu-runner/backends/swift/captions.ts). */
 export function buildInferCommand(config: RunConfig, paths: InferPaths): BuiltCommand {
   const s = config.swift;
   const args = [
@@ -261,7 +263,7 @@ export function buildInferCommand(config: RunConfig, paths: InferPaths): BuiltCo
     '--infer_backend', 'vllm',
     '--val_dataset', paths.datasetPath,
     '--result_path', paths.resultPath,
-    '--temperature', '0',
+    '--temperature', num(paths.temperature ?? 0),
     '--max_new_tokens', num(paths.maxNewTokens ?? s.maxCompletionLength),
     '--vllm_max_model_len', num(16_384),
     '--vllm_limit_mm_per_prompt', '{"video": 1}',

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parsePredictions, PredictionsFileError, resolveDream1kId, resolveVdcId } from './predictions';
+
+const clipIds = ['dream-1k/1', 'dream-1k/2', 'dream-1k/3', 'dream-1k/4'];
+const opts = { resolveId: resolveDream1kId, clipIds };
+
+describe('parsePredictions', () => {
+  it('JSONL {id|vid|video_id, caption}: unknown ids, duplicates (first kept), missing, empty and <error> captions are reported, the rest kept', () => {
+    const text = [
+      '{"vid": 1, "caption": "A man walks."}',
+      '{"id": "dream-1k/2", "caption": ""}',
+      '{"video_id": "2", "caption": "second copy"}',
+      '{"id": 999, "caption": "not a clip"}',
+      'not json',
+      '{"vid": 3, "caption": "<error>"}',
+      '{"vid": 4}',
+      '',
+    ].join('\n');
+    const { sources, report } = parsePredictions(text, opts);
+    expect(report.format).toBe('jsonl');
+    expect(report.records).toBe(7);
+    expect(report.malformed.count).toBe(2);
+    expect(report.malformed.first.map((m) => m.where)).toEqual(['line 5', 'line 7']);
+    expect(report.malformed.first[1].error).toBe('"caption" must be a string (missing)');
+    expect([...sources[0].captions]).toEqual([
+      ['dream-1k/1', 'A man walks.'],
+      ['dream-1k/2', ''],
+      ['dream-1k/3', '<error>'],
+    ]);
+    expect(report.sources[0]).toMatchObject({
+      evaluated: 3,
+      unknownIds: { count: 1, ids: ['999'] },
+      duplicates: { count: 1, ids: ['dream-1k/2'] },
+      missing: { count: 1, ids: ['dream-1k/4'] },
+      emptyCaptions: { count: 1, ids: ['dream-1k/2'] },
+      errorCaptions: { count: 1, ids: ['dream-1k/3'] },
+    });
+  });
+
+  it('multi-model layout: one source per model, or only --model', () => {
+    const text = [
+      JSON.stringify({ idx: 1, dream_subset: 'DREAM/x', descriptions: { Human: 'h1', 'GPT-4o': 'g1' } }),
+      JSON.stringify({ idx: 2, dream_subset: 'DREAM/x', descriptions: { Human: 'h2', 'GPT-4o': '<error>' } }),
+    ].join('\n');
+    const all = parsePredictions(text, opts);
+    expect(all.report.format).toBe('multi-model');
+    expect(all.sources.map((s) => [s.model, s.captions.size])).toEqual([['Human', 2], ['GPT-4o', 2]]);
+    expect(all.report.sources[1].errorCaptions.ids).toEqual(['dream-1k/2']);
+    const one = parsePredictions(text, { ...opts, model: 'GPT-4o' });
+    expect(one.sources.map((s) => s.model)).toEqual(['GPT-4o']);
+    expect(() => parsePredictions(text, { ...opts, model: 'Gemini' })).toThrow(/model "Gemini" is not in the file \(models: Human, GPT-4o\)/);
+  });
+
+  it('lmms-eval samples: a JSON list (process_vdc_result.py) or JSON lines; caption = resps[0][0]', () => {
+    const list = JSON.stringify([
+      { doc: { video_id: 'abc' }, resps: [['cap abc']] },
+      { doc: { video_name: 'def' }, filtered_resps: ['cap def'] },
+      { doc: {}, resps: [['no id']] },
+    ]);
+    const r = parsePredictions(list, { resolveId: resolveVdcId, clipIds: ['vdc/abc', 'vdc/def', 'vdc/ghi'] });
+    expect(r.report.format).toBe('lmms-eval');
+    expect([...r.sources[0].captions]).toEqual([['vdc/abc', 'cap abc'], ['vdc/def', 'cap def']]);
+    expect(r.report.malformed.first[0].error).toMatch(/no clip id in "doc"/);
+    expect(r.report.sources[0].missing.ids).toEqual(['vdc/ghi']);
+    const lines = '{"doc_id": 0, "doc": {"video_id": "abc"}, "resps": [["x"]], "filtered_resps": ["x"]}\n';
+    expect(parsePredictions(lines, { resolveId: resolveVdcId, clipIds: ['vdc/abc'] }).report.format).toBe('lmms-eval');
+  });
+
+  it('a file with no usable prediction is an error that says why', () => {
+    expect(() => parsePredictions('hello\nworld', opts)).toThrow(PredictionsFileError);
+    expect(() => parsePredictions('hello\nworld', opts)).toThrow(/no usable prediction in the file .*line 1: not JSON/);
+    expect(() => parsePredictions('[1, 2', opts)).toThrow(/starts with "\[" but is not a JSON list/);
+  });
+});

@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
+import { createLexicalJudge } from '../providers/lexical-judge';
+import { DEFAULT_DREAM1K_PATH } from '../datasets/dream1k';
+import { runEvalCommand } from './eval';
+
+let dir: string;
+let annotations: string;
+let predictions: string;
+let server: OpenAITestServer;
+const savedEnv = { ...process.env };
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await runEvalCommand(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'videocap-eval-cli-'));
+  // Three DREAM-1K clips (vids 1, 2 in movie_animation; 201 in movie_live_action) as the annotations.
+  const lines = readFileSync(DEFAULT_DREAM1K_PATH, 'utf8').split('\n').filter(Boolean);
+  const pick = lines.filter((l) => [1, 2, 201].includes((JSON.parse(l) as { vid: number }).vid));
+  annotations = join(dir, 'dream.jsonl');
+  await writeFile(annotations, pick.join('\n') + '\n');
+  const refs = pick.map((l) => JSON.parse(l) as { vid: number; messages: { content: { reference: string | null }[] }[] });
+  // The multi-model layout of shared/benchmarks/model-captions: the reference itself, and a model with a failed generation.
+  predictions = join(dir, 'multi.jsonl');
+  await writeFile(
+    predictions,
+    refs
+      .map((r) =>
+        JSON.stringify({
+          idx: r.vid,
+          dream_subset: 'DREAM/x',
+          descriptions: { Human: r.messages[1].content[0].reference, Broken: r.vid === 2 ? '<error>' : 'A person does something.' },
+        }),
+      )
+      .join('\n') + '\n{"idx": 7777, "descriptions": {"Human": "not a clip of the file", "Broken": "x"}}\n',
+  );
+  const lexical = createLexicalJudge();
+  server = await startOpenAIServer({ chat: (prompt) => lexical.complete(prompt) });
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+  server.reset();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('videocap eval', () => {
+  it('prints per-subset and overall P/R/F1 for each model of a multi-model file with the offline judge, and writes per-clip records', async () => {
+    delete process.env.JUDGE_BASE_URL;
+    const samplesOut = join(dir, 'samples.jsonl');
+    const { code, out } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--samples-out', samplesOut]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary.benchmark).toBe('dream-1k');
+    expect(summary.judge).toMatchObject({ kind: 'lexical', model: expect.stringMatching(/^lexical-judge-v1 \(offline approximation/), temperature: 0, endpoint: null });
+    expect(summary.judge.note).toMatch(/not comparable/);
+    expect(summary.results.map((r: { model: string }) => r.model)).toEqual(['Human', 'Broken']);
+    const human = summary.results[0];
+    // A reference judged against itself: every human event and every extracted event is entailed by the lexical judge.
+    expect(human.overall).toMatchObject({ recall: 1, precision: 1, f1: 1, clips: 3, failed: 0 });
+    expect(human.subsets.map((s: { subset: string; clips: number }) => [s.subset, s.clips])).toEqual([['movie_animation', 2], ['movie_live_action', 1]]);
+    expect(human.clips.unknownIds).toEqual({ count: 1, ids: ['7777'] });
+    expect(human.breakdowns.n_events).toHaveLength(4);
+    const broken = summary.results[1];
+    expect(broken.clips.errorCaptions).toEqual({ count: 1, ids: ['dream-1k/2'] });
+    expect(broken.overall.recall).toBeLessThan(1);
+    const records = (await readFile(samplesOut, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(6);
+    const errorClip = records.find((r: { model: string; clipId: string }) => r.model === 'Broken' && r.clipId === 'dream-1k/2');
+    expect(errorClip).toMatchObject({ prediction: '<error>', flags: ['error-caption'], failed: false });
+    expect(errorClip.details.referenceEvents.length).toBeGreaterThan(0);
+    expect(errorClip.details.referenceEvents[0]).toMatchObject({ relationship: expect.any(String), reason: expect.stringMatching(/lexical overlap/) });
+  }, 60_000);
+
+  it('uses an OpenAI-compatible judge server when JUDGE_BASE_URL points at one', async () => {
+    process.env.JUDGE_BASE_URL = server.url;
+    process.env.JUDGE_MODEL = 'judge-under-test';
+    const { code, out } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--model', 'Human', '--concurrency', '3']);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary.judge).toMatchObject({ kind: 'openai', model: 'judge-under-test', endpoint: server.url });
+    expect(summary.results).toHaveLength(1);
+    const calls = server.requestsTo('/v1/chat/completions');
+    expect(calls.length).toBe(summary.judgeCalls.made);
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    expect(calls.every((c) => (c.body as { model: string; temperature: number }).model === 'judge-under-test' && (c.body as { temperature: number }).temperature === 0)).toBe(true);
+    expect(server.maxConcurrent).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  it('a judge that replies garbage: retried, then the clip is failed with the reason; the run still finishes with exit 0', async () => {
+    process.env.JUDGE_BASE_URL = server.url;
+    process.env.JUDGE_REPLY_ATTEMPTS = '2';
+    server.scriptChat(() => 'Sure! Here are my thoughts.');
+    const { code, out } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--model', 'Human']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out).results[0];
+    expect(r.clips).toMatchObject({ evaluated: 0, failed: 3 });
+    expect(r.clips.failedClips[0].reason).toMatch(/no valid reply after 2 attempts/);
+    expect(r.overall).toMatchObject({ recall: null, precision: null, f1: null, clips: 0, failed: 3 });
+  }, 60_000);
+
+  it('exit codes: 1 when a file cannot be read, 2 for bad options', async () => {
+    expect((await run(['dream1k', '--predictions', join(dir, 'nope.jsonl')])).code).toBe(1);
+    expect((await run(['dream1k', '--predictions', predictions, '--annotations', join(dir, 'nope.jsonl')])).code).toBe(1);
+    const garbage = join(dir, 'garbage.txt');
+    await writeFile(garbage, 'hello\n');
+    const g = await run(['dream1k', '--predictions', garbage, '--annotations', annotations]);
+    expect(g.code).toBe(1);
+    expect(g.err).toMatch(/no usable prediction/);
+    expect((await run(['msrvtt', '--predictions', predictions])).code).toBe(2);
+    expect((await run(['dream1k', '--predictions', predictions, '--subset', 'detailed'])).code).toBe(2);
+    expect((await run(['vdc', '--predictions', predictions, '--subset', 'short'])).code).toBe(2);
+    expect((await run(['dream1k'])).err).toMatch(/--predictions FILE is required/);
+  });
+
+  it('scores VDC and CAREBENCH files too', async () => {
+    delete process.env.JUDGE_BASE_URL;
+    const vdcPreds = join(dir, 'vdc.jsonl');
+    await writeFile(vdcPreds, '{"video_id": "07309684-1f6e-4977-ab74-f3e63c361f36", "caption": "A surface with green moss and lichen, then the engine compartment of a motorcycle."}\n');
+    const v = await run(['vdc', '--predictions', vdcPreds, '--subset', 'detailed']);
+    expect(v.code).toBe(0);
+    const vs = JSON.parse(v.out);
+    expect(vs.benchmark).toBe('vdc/detailed');
+    expect(vs.results[0]).toMatchObject({ clips: { evaluated: 1, missing: { count: 1026 } } });
+    expect(vs.results[0].accuracy).toBeGreaterThan(0);
+    expect(vs.results[0].officialScript).toBeDefined();
+    const carePreds = join(dir, 'care.jsonl');
+    await writeFile(carePreds, '{"id": "synthetic_0001.mp4", "caption": "A woman with long black hair brushes her hair and ties it into a ponytail."}\n');
+    const c = await run(['carebench', '--predictions', carePreds]);
+    expect(c.code).toBe(0);
+    const cs = JSON.parse(c.out);
+    expect(cs.annotations).toMatch(/synthetic/);
+    expect(cs.results[0].action.clips).toBe(1);
+    expect(cs.results[0].object.recall).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,0 +1,215 @@
+/**
+ * Evaluation runs end to end through real processes: the server's route handlers over real HTTP, real
+ * PostgreSQL (judge cache, samples, results), real Redis/BullMQ, runner child processes, and a judge
+ * server speaking the OpenAI wire format (answering like the lexical judge, after a delay).
+ * A runner is SIGKILLed mid-evaluation; another finishes it, and no judge call is answered twice.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { createCaller } from '../../server/api/root';
+import { db } from '../../server/db';
+import { startTestApp, type TestApp } from '../../server/testing/http-app';
+import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
+import { createLexicalJudge } from '../providers/lexical-judge';
+import { loadDream1k } from '../datasets/dream1k';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const caller = createCaller({ db: db(), headers: new Headers() });
+let app: TestApp;
+let judge: OpenAITestServer;
+const runners: ChildProcess[] = [];
+const outputs = new Map<string, () => string>();
+
+function startRunner(id: string, extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'gpu-runner', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      VIDEOCAP_SERVER_URL: app.url,
+      RUNNER_ID: id,
+      RUNNER_LOCK_MS: '3000',
+      RUNNER_STALLED_INTERVAL_MS: '1000',
+      RUNNER_HEARTBEAT_MS: '500',
+      RUNNER_WORKDIR: path.join(ROOT, '.data', 'it-eval-runner'),
+      JUDGE_TIMEOUT_MS: '20000',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  outputs.set(id, () => out);
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  runners.push(child);
+  return child;
+}
+
+function kill(child: ChildProcess) {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function promptOf(body: unknown): string {
+  const messages = (body as { messages?: { role: string; content: string }[] }).messages ?? [];
+  return messages.map((m) => `${m.role}:${m.content}`).join('\n');
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  judge = await startOpenAIServer();
+});
+afterAll(async () => {
+  for (const r of runners) kill(r);
+  await judge.close();
+  await app.close();
+});
+
+describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
+  it('a runner killed mid-evaluation is replaced; finished clips are not re-judged and no judge call is answered twice', async () => {
+    onTestFailed(() => {
+      for (const [id, out] of outputs) console.error(`--- runner ${id} ---\n${out().slice(-4000)}`);
+    });
+    const lexical = createLexicalJudge();
+    // A judge model of its own, so replies cached by an earlier run of this test are not reused.
+    const judgeModel = `scripted-judge-${Date.now()}`;
+    // Hold every request after the first 45 answered ones until released (the runner is killed meanwhile).
+    let answered = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    judge.scriptChat(async (prompt) => {
+      if (answered >= 45) await gate;
+      await new Promise((r) => setTimeout(r, 15));
+      answered++;
+      return lexical.complete(prompt);
+    });
+
+    // Predictions: the first sentence of each reference caption of 30 DREAM-1K clips.
+    const clips = loadDream1k({ limit: 30 });
+    const text = clips.map((c) => JSON.stringify({ vid: c.vid, caption: c.referenceCaption.split(/(?<=\.)\s/)[0] })).join('\n');
+    const upload = await caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'first-sentences.jsonl', text });
+    expect(upload.report.sources[0]).toMatchObject({ evaluated: 30, missing: { count: 970 } });
+    const { id } = await caller.eval.launch({
+      name: 'eval-kill-and-resume',
+      config: {
+        benchmarks: ['dream-1k'],
+        judge: { kind: 'openai', baseUrl: judge.url, model: judgeModel },
+        source: { kind: 'imported', captionSourceId: upload.sources[0].id, model: 'first-sentence baseline' },
+        concurrency: 4,
+        maxClips: 30,
+      },
+    });
+    const a = startRunner('it-eval-a');
+    await until(() => Promise.resolve(answered), (n) => n >= 45, 'the first 45 judge replies');
+    // Every answered reply is in the PostgreSQL judge cache before the kill (writes are batched every 20 ms).
+    await until(() => db().judgeCache.count({ where: { model: judgeModel } }), (n) => n >= 45, 'the cache to hold the answered replies');
+    // Clips finished before the gate reach the server within the reporter's 500 ms flush; wait until the count is stable.
+    let doneBefore = -1;
+    for (let stable = 0; stable < 3; ) {
+      await new Promise((r) => setTimeout(r, 600));
+      const n = await db().evalSample.count({ where: { runId: id } });
+      stable = n === doneBefore ? stable + 1 : 0;
+      doneBefore = n;
+    }
+    expect(doneBefore).toBeGreaterThan(0);
+    expect(doneBefore).toBeLessThan(30);
+    kill(a);
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+
+    startRunner('it-eval-b');
+    const done = await until(() => caller.run.get({ id }), (r) => r.status === 'succeeded' || r.status === 'failed', 'the evaluation to finish', 120_000);
+    expect(done.failureReason).toBeNull();
+    expect(done.status).toBe('succeeded');
+    expect(done.transitions.some((t) => /resumed by runner it-eval-b .*clips already evaluated are skipped/.test(t.reason))).toBe(true);
+    expect(done.logTail.some((l) => new RegExp(`resuming: ${doneBefore} clips were already evaluated`).test(l.line))).toBe(true);
+
+    // No prompt was answered twice by the judge server.
+    const chats = judge.requestsTo('/v1/chat/completions').filter((r) => r.answered);
+    const counts = new Map<string, number>();
+    for (const r of chats) counts.set(promptOf(r.body), (counts.get(promptOf(r.body)) ?? 0) + 1);
+    expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
+    expect(await db().judgeCache.count({ where: { model: judgeModel } })).toBe(counts.size);
+
+    // One sample per clip, results per subset and overall, with the judge identity.
+    expect(await db().evalSample.count({ where: { runId: id } })).toBe(30);
+    const ev = await caller.eval.get({ runId: id });
+    const overallF1 = ev.results.find((r) => r.subset === 'overall' && r.metric === 'f1');
+    expect(overallF1).toMatchObject({ benchmark: 'dream-1k', judgeModel, judgeKind: 'openai', origin: 'measured', simulated: false, clips: 30 });
+    expect(ev.evalProgress).toMatchObject({ clipsTotal: 30, clipsDone: 30 });
+    expect(ev.results.some((r) => r.subset === 'movie_animation' && r.metric === 'recall')).toBe(true);
+    expect(ev.results.some((r) => r.subset === 'n_events:<=3')).toBe(true);
+
+    // The stored numbers equal the aggregation of the stored samples (recomputed here from recall/precision).
+    const samples = await db().evalSample.findMany({ where: { runId: id, failed: false }, select: { subset: true, scores: true } });
+    const bySubset = new Map<string, { r: number[]; p: number[] }>();
+    for (const s of samples) {
+      const sc = s.scores as Record<string, number>;
+      const e = bySubset.get(s.subset) ?? { r: [], p: [] };
+      e.r.push(sc.recall);
+      e.p.push(sc.precision);
+      bySubset.set(s.subset, e);
+    }
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    const R = mean([...bySubset.values()].map((e) => mean(e.r)));
+    const P = mean([...bySubset.values()].map((e) => mean(e.p)));
+    expect(overallF1!.value).toBeCloseTo((100 * 2 * R * P) / (R + P), 9);
+  }, 240_000);
+});
+
+describe('eval launch and import', () => {
+  it('rejects invalid eval configs naming the field, and stores nothing', async () => {
+    const before = await db().run.count();
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: [], source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toThrow(/config\.benchmarks: choose at least one benchmark/);
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], judge: { kind: 'openai', baseUrl: 'ftp://x', model: 'm' }, source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toMatchObject({
+      message: expect.stringMatching(/config\.judge\.baseUrl: must be an http\(s\) URL/),
+    });
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], source: { kind: 'imported', captionSourceId: 'nope', model: 'm' } } })).rejects.toThrow(/caption source nope does not exist/);
+    await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: ['dream-1k'], source: { kind: 'checkpoint', runId: 'r', checkpointId: 'nope' } } })).rejects.toThrow(/checkpoint nope does not exist/);
+    await expect(caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'x.txt', text: 'not json' })).rejects.toThrow(/x\.txt: no usable prediction/);
+    expect(await db().run.count()).toBe(before);
+  });
+
+  it('`videocap eval --server` stores the result as an imported evaluation (samples, rows, judge identity)', async () => {
+    const { runEvalCommand } = await import('../cli/eval');
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(path.join(tmpdir(), 'eval-server-'));
+    const file = path.join(dir, 'care.jsonl');
+    await writeFile(file, '{"id": "synthetic_0002.mp4", "caption": "A young man in a blue tracksuit jogs in a park and drinks water."}\n');
+    const saved = { ...process.env };
+    delete process.env.JUDGE_BASE_URL;
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void out.push(a.join(' '));
+    try {
+      expect(await runEvalCommand(['carebench', '--predictions', file, '--server', app.url])).toBe(0);
+    } finally {
+      console.log = log;
+      process.env = saved;
+    }
+    const summary = JSON.parse(out.join('\n'));
+    const runId = summary.results[0].serverRunId as string;
+    expect(runId).toBeTruthy();
+    const run = await caller.run.get({ id: runId });
+    expect(run).toMatchObject({ kind: 'eval', backend: 'import', status: 'succeeded' });
+    const ev = await caller.eval.get({ runId });
+    expect(ev.results.map((r) => r.metric).sort()).toEqual(['action_f1', 'action_precision', 'action_recall', 'object_f1', 'object_precision', 'object_recall']);
+    expect(ev.results.every((r) => r.origin === 'imported' && r.judgeKind === 'lexical' && r.clips === 1)).toBe(true);
+    expect(await db().evalSample.count({ where: { runId } })).toBe(1);
+  });
+});
