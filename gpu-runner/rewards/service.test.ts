@@ -73,7 +73,7 @@ describe('reward service', () => {
     }
     expect(results.map((r) => r.rewards.format)).toEqual([0, 0, 0, 1, 0, 0]);
     expect(results[1].breakdown.parse).toEqual({ completion: ['no <think> block', 'no <answer> block'] });
-    expect(results[3].breakdown.parse).toEqual({ completion: [], think: ['no "#Subject N:" marker found'] });
+    expect(results[3].breakdown.parse).toEqual({ completion: [], think: ['no "#Subject N:" marker and no JSON list of subjects found'] });
     expect(results[1].breakdown.format).toEqual({ failure: 'missing <think> at start' });
     // The 100 kB "name" is not sent to the embedder (it would make the provider reject the batch).
     for (const call of server.requestsTo('/v1/embeddings')) {
