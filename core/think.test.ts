@@ -22,6 +22,11 @@ describe('splitCompletion', () => {
     expect(parts.diagnostics).toEqual(['</think> without <think>; think taken from the start']);
   });
 
+  it('expects the missing <think> without a diagnostic when the template prefills it', () => {
+    const parts = splitCompletion('#Subject 1: Dog [brown], [run]</think><answer>A dog runs.</answer>', { prefilledThink: true });
+    expect(parts).toEqual({ think: '#Subject 1: Dog [brown], [run]', answer: 'A dog runs.', diagnostics: [] });
+  });
+
   it('runs an unterminated think up to <answer> and an unterminated answer to the end', () => {
     const parts = splitCompletion('<think>#Subject 1: Cat [grey], [sit]<answer>A cat sits');
     expect(parts.think).toBe('#Subject 1: Cat [grey], [sit]');

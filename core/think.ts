@@ -67,13 +67,19 @@ function findTag(tags: Tag[], name: Tag['name'], closing: boolean, from: number)
   return tags.find((t) => t.name === name && t.closing === closing && t.start >= from);
 }
 
+export interface SplitOptions {
+  /** The chat template prefilled `<think>` (core/format.ts): a think without its opening tag is expected. */
+  prefilledThink?: boolean;
+}
+
 /**
  * Splits a completion into think and answer. Tolerant: a missing `<think>` before a `</think>`
- * (chat templates that pre-fill `<think>`) takes the text from the start; an unterminated block
- * runs to the next block or the end. Every irregularity is reported in `diagnostics`; whether the
- * completion is well-formed is `formatReward`'s job (core/format.ts), not this function's.
+ * (chat templates that pre-fill `<think>`) takes the text from the start — reported unless
+ * `prefilledThink` says that is the template's layout; an unterminated block runs to the next block
+ * or the end. Every irregularity is reported in `diagnostics`; whether the completion is well-formed
+ * is `formatReward`'s job (core/format.ts), not this function's.
  */
-export function splitCompletion(text: string): CompletionParts {
+export function splitCompletion(text: string, options: SplitOptions = {}): CompletionParts {
   const diagnostics: string[] = [];
   const tags = scanTags(text);
   let think: string | null = null;
@@ -93,7 +99,7 @@ export function splitCompletion(text: string): CompletionParts {
   } else if (thinkClose) {
     think = text.slice(0, thinkClose.start);
     answerFrom = thinkClose.end;
-    diagnostics.push('</think> without <think>; think taken from the start');
+    if (!options.prefilledThink) diagnostics.push('</think> without <think>; think taken from the start');
   } else {
     diagnostics.push('no <think> block');
   }

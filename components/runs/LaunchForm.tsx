@@ -320,6 +320,15 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
             {errorFor('config.rewards') && <ErrorText id="err-config.rewards" fieldKey="config.rewards" message={errorFor('config.rewards')!} />}
           </fieldset>
           {NUMBER_FIELDS.rewards.map(numberInput)}
+          <label className="col-span-full inline-flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={state.config.prefilledThink}
+              data-testid="launch-config.prefilledThink"
+              onChange={(e) => setConfig('config.prefilledThink', (c) => ({ ...c, prefilledThink: e.target.checked }))}
+            />
+            The chat template prefills &lt;think&gt;: a completion that starts inside the think gets format 1 (default off: the paper’s rule)
+          </label>
           {errorFor('config.escoreThresholds') && (
             <ErrorText id="err-config.escoreThresholds" fieldKey="config.escoreThresholds" message={errorFor('config.escoreThresholds')!} className="col-span-full" />
           )}

@@ -113,6 +113,18 @@ describe('videocap score', () => {
     expect((server.requestsTo('/v1/chat/completions')[0].body as { messages: { content: string }[] }).messages[0].content).toContain("Events: ['e1', 'e2', 'e3']");
   });
 
+  it('--prefilled-think gives format 1 to completions that start inside the think', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const inside = '\n#Subject 1: Woman [long hair], [walk forward, wave hand]\n</think>\n<answer>A woman walks forward and waves her hand.</answer>';
+    const input = writeInput([good('p', { completion: inside }), good('q')]);
+    const paper = path.join(dir, 'paper.jsonl');
+    const prefilled = path.join(dir, 'prefilled.jsonl');
+    expect(await runScoreCommand(['--input', input, '--output', paper])).toBe(0);
+    expect(await runScoreCommand(['--input', input, '--output', prefilled, '--prefilled-think'])).toBe(0);
+    expect(readOutput(paper).map((r) => [r.id, r.format, r.tscore, r.reward])).toEqual([['p', 0, 1, 1], ['q', 1, 1, 2]]);
+    expect(readOutput(prefilled).map((r) => [r.id, r.format, r.tscore, r.reward])).toEqual([['p', 1, 1, 2], ['q', 1, 1, 2]]);
+  });
+
   it('streams in chunks of 256 lines and keeps the order', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const n = SCORE_CHUNK_LINES * 2 + 10;

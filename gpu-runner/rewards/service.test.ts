@@ -170,6 +170,25 @@ describe('reward service', () => {
     });
   });
 
+  it('scores a completion that starts inside the think with format 1 only under prefilledThink', async () => {
+    const s = createRewardService({ embedder: createLexicalEmbedder(), judge: createLexicalJudge() });
+    const insideThink = perfect.replace(/^<think>/, '');
+    const items = [{ id: 'a', completion: insideThink, referenceThink: reference }];
+    const [paper] = await s.score(items, tscoreOnly);
+    expect(paper.rewards).toEqual({ format: 0, tscore: 1 });
+    expect(paper.breakdown.format).toEqual({ failure: 'missing <think> at start' });
+    expect(paper.breakdown.parse).toEqual({ completion: ['</think> without <think>; think taken from the start'] });
+    const [prefilled] = await s.score(items, { ...tscoreOnly, prefilledThink: true });
+    expect(prefilled.rewards).toEqual({ format: 1, tscore: 1 });
+    expect(prefilled.reward).toBe(2);
+    expect(prefilled.breakdown.format).toEqual({ prefilledThink: true });
+    expect(prefilled.breakdown.parse).toEqual({ completion: [] });
+    // The rest must still be right.
+    const [broken] = await s.score([{ id: 'b', completion: insideThink.replace('</answer>', ''), referenceThink: reference }], { ...tscoreOnly, prefilledThink: true });
+    expect(broken.rewards.format).toBe(0);
+    expect(broken.breakdown.format).toEqual({ failure: 'missing </answer>', prefilledThink: true });
+  });
+
   it('works offline with the lexical providers', async () => {
     const s = createRewardService({ embedder: withEmbeddingCache(createLexicalEmbedder()), judge: createLexicalJudge() });
     const [r] = await s.score([{ id: 'a', completion: perfect, referenceThink: reference, referenceEvents: ['A woman walks forward.', 'A dog runs around.'] }], DEFAULT_REWARD_OPTIONS);

@@ -57,6 +57,7 @@ const rewardOptionsSchema = z.object({
     .refine((r) => new Set(r.map((x) => x.name)).size === r.length, 'each reward component may appear once'),
   simThreshold: z.number().min(0).max(1),
   escoreThresholds: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).refine(([a, b]) => a <= b, 'δ1 must be ≤ δ2'),
+  prefilledThink: z.boolean().default(false),
 });
 
 function errorMessage(error: unknown): string {
@@ -102,10 +103,10 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
   // items and predicted items repeat across samples and steps.
   const similarityCache = new SimilarityCache(deps.similarityCacheEntries ?? 500_000);
 
-  const prepare = (item: RewardRequestItem): Prepared => {
+  const prepare = (item: RewardRequestItem, prefilledThink: boolean): Prepared => {
     const result: RewardResultItem = { id: item.id, rewards: {}, reward: 0, think: null, answer: null, breakdown: {} };
     const completion = typeof item.completion === 'string' ? item.completion : '';
-    const parts = splitCompletion(completion);
+    const parts = splitCompletion(completion, { prefilledThink });
     const parsed = parts.think !== null ? parseStructuredThink(parts.think) : null;
     const think = parsed ? parsed.subjects : null;
     result.think = think;
@@ -237,12 +238,12 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
       if (!parsedOptions.success) {
         throw new Error(`invalid reward options: ${parsedOptions.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       }
-      const { rewards, simThreshold, escoreThresholds } = parsedOptions.data;
+      const { rewards, simThreshold, escoreThresholds, prefilledThink } = parsedOptions.data;
       const requested = new Set(rewards.map((r) => r.name));
 
       const batch: Prepared[] = items.map((item) => {
         try {
-          return prepare(item);
+          return prepare(item, prefilledThink);
         } catch (error) {
           // Defensive: the parsers do not throw, but a score must never be lost to one.
           const result: RewardResultItem = { id: item.id, rewards: {}, reward: 0, think: null, answer: null, breakdown: {}, errors: [`parse: ${errorMessage(error)}`] };
@@ -252,9 +253,10 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
 
       if (requested.has('format')) {
         for (const p of batch) {
-          const check = checkFormat(typeof p.item.completion === 'string' ? p.item.completion : '');
+          const check = checkFormat(typeof p.item.completion === 'string' ? p.item.completion : '', { prefilledThink });
           p.result.rewards.format = check.ok ? 1 : 0;
-          if (check.failure) p.result.breakdown.format = { failure: check.failure };
+          if (check.failure) p.result.breakdown.format = { failure: check.failure, ...(prefilledThink ? { prefilledThink } : {}) };
+          else if (prefilledThink) p.result.breakdown.format = { prefilledThink };
         }
       }
       const work: Promise<void>[] = [];

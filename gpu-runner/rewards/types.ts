@@ -19,6 +19,11 @@ export interface RewardOptions {
   simThreshold: number;
   /** δ1, δ2 of Eq. 8 (default 0.28, 0.35). */
   escoreThresholds: [number, number];
+  /**
+   * The chat template prefilled `<think>`: a completion without the opening tag gets format 1 when
+   * the rest is right (core/format.ts). Default false, the paper's rule.
+   */
+  prefilledThink?: boolean;
 }
 
 export interface RewardResultItem {

@@ -170,6 +170,18 @@ describe('local backend (GRPO, simulation)', () => {
     expect(Math.max(...reporter.series('caption_score').values())).toBeGreaterThan(0);
   });
 
+  it('prefilledThink: the simulated template prefills <think>, completions start inside it and keep format 1', async () => {
+    const config = { maxSteps: 2, local: { maxClips: 20, clipsPerStep: 2 } };
+    const paper = await run({ config });
+    const prefilled = await run({ config: { ...config, prefilledThink: true } });
+    // Same seed, same decisions: only the opening tag differs, and the format score does not.
+    expect(prefilled.reporter.rolloutRows.every((r) => !r.completion.startsWith('<think>'))).toBe(true);
+    expect(prefilled.reporter.rolloutRows.map((r) => `<think>${r.completion}`)).toEqual(paper.reporter.rolloutRows.map((r) => r.completion.startsWith('<think>') ? r.completion : `<think>${r.completion}`));
+    expect([...prefilled.reporter.series('format_score').values()]).toEqual([...paper.reporter.series('format_score').values()]);
+    expect(Math.max(...prefilled.reporter.series('format_score').values())).toBeGreaterThan(0.5);
+    expect(prefilled.reporter.lines.join('\n')).toContain('prefills <think>');
+  });
+
   it('rejects run kinds it does not train', async () => {
     await expect(run({ kind: 'eval', config: { maxSteps: 1 } })).rejects.toThrow(/not supported/);
   });

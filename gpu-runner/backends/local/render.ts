@@ -146,8 +146,16 @@ function applySlip(think: string | null, answer: string, slip: SlipKind | null):
   return base;
 }
 
+export interface RenderOptions {
+  /**
+   * The simulated chat template prefilled `<think>` (config.prefilledThink): the completion the
+   * policy writes starts inside the think, without the opening tag.
+   */
+  prefilledThink?: boolean;
+}
+
 /** The completion text of a selection under a thinking mode (Table 4 rows), truncated to `maxWords` (0 = no limit). */
-export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: Rng, maxWords: number): RenderedCompletion {
+export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: Rng, maxWords: number, options: RenderOptions = {}): RenderedCompletion {
   const fillers = rng.shuffle(FILLER_SENTENCES).slice(0, selection.fillerCount);
   const answer = realiseAnswer(selection.subjects, fillers);
   const elaborate = selection.thinkStyle === 'elaborate';
@@ -159,7 +167,8 @@ export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: 
         : mode === 'guided-free-form'
           ? guidedFreeFormThink(selection.subjects, elaborate)
           : null;
-  const full = applySlip(think, answer, selection.slip);
+  const written = applySlip(think, answer, selection.slip);
+  const full = options.prefilledThink && written.startsWith('<think>') ? written.slice('<think>'.length) : written;
   const { text, truncated } = truncateWords(full, maxWords);
   return { completion: text, lengthWords: countWords(text), truncated };
 }

@@ -139,7 +139,7 @@ async function prepare(ctx: JobContext, deps: TrainerDeps, kind: 'grpo' | 'sft')
 
   const logLines = [
     `SIMULATION: ${SIMULATION_LABEL}. Completions are template text sampled from a log-linear policy over each clip's annotated subjects/attributes/actions plus ${config.local.distractors} distractors from other clips (hallucinations); rewards come from the real reward service (judge: ${describeIdentity(deps.rewardService)}).`,
-    `dataset: ${clips.length} clips with structured-think annotations${derived > 0 ? ` (${derived} annotated here with the offline heuristic, not Qwen2.5-72B)` : ''}${dropped > 0 ? `; ${dropped} clips without an annotated action left out` : ''}; ${totalSteps} steps × ${perStep} clips × G=${config.grpo.numGenerations}; thinking mode ${config.thinkingMode}; response_length in ${RESPONSE_LENGTH_UNIT}.`,
+    `dataset: ${clips.length} clips with structured-think annotations${derived > 0 ? ` (${derived} annotated here with the offline heuristic, not Qwen2.5-72B)` : ''}${dropped > 0 ? `; ${dropped} clips without an annotated action left out` : ''}; ${totalSteps} steps × ${perStep} clips × G=${config.grpo.numGenerations}; thinking mode ${config.thinkingMode}${config.prefilledThink ? ' (the simulated chat template prefills <think>: completions start inside the think, format scored with prefilledThink)' : ''}; response_length in ${RESPONSE_LENGTH_UNIT}.`,
   ];
 
   const state = await initialState(ctx, deps, kind, logLines);
@@ -203,7 +203,12 @@ async function checkpoint(ctx: JobContext, p: Prepared, kind: 'grpo' | 'sft', st
 export function scoringOptions(config: RunConfig): RewardOptions {
   const rewards = config.rewards.map((r) => ({ name: r.name, weight: r.weight }));
   for (const monitor of ['format', 'tscore'] as const) if (!rewards.some((r) => r.name === monitor)) rewards.push({ name: monitor, weight: 0 });
-  return { rewards, simThreshold: config.simThreshold, escoreThresholds: [config.escoreThresholds[0], config.escoreThresholds[1]] };
+  return {
+    rewards,
+    simThreshold: config.simThreshold,
+    escoreThresholds: [config.escoreThresholds[0], config.escoreThresholds[1]],
+    prefilledThink: config.prefilledThink,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,7 +233,7 @@ function sampleRollouts(params: Float64Array, clips: ClipRecord[], p: Prepared, 
     const pool = p.pools(clip);
     for (let sampleIndex = 0; sampleIndex < G; sampleIndex++) {
       const s = samplePolicy(params, pool, config.grpo.temperature, rng);
-      const r = renderCompletion(s.selection, config.thinkingMode, rng, config.local.maxCompletionWords);
+      const r = renderCompletion(s.selection, config.thinkingMode, rng, config.local.maxCompletionWords, { prefilledThink: config.prefilledThink });
       out.push({ clip, groupIndex, sampleIndex, decisions: s.decisions, selection: s.selection, completion: r.completion, lengthWords: r.lengthWords, truncated: r.truncated });
     }
   });

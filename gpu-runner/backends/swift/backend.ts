@@ -100,11 +100,15 @@ async function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-function rewardOptionsOf(ctx: JobContext): RewardOptions {
+/** What the runner's reward endpoint scores ms-swift's completions with: the run config's rewards and rules. */
+export function rewardOptionsOf(ctx: Pick<JobContext, 'config'>): RewardOptions {
   return {
     rewards: ctx.config.rewards.map((r) => ({ name: r.name, weight: r.weight })),
     simThreshold: ctx.config.simThreshold,
     escoreThresholds: ctx.config.escoreThresholds,
+    // ms-swift hands the reward functions the completion without the prompt, so with a template that
+    // prefills <think> the completion starts inside the think (the plugin passes it on unchanged).
+    prefilledThink: ctx.config.prefilledThink,
   };
 }
 
