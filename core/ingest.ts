@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RUN_KINDS, RUN_STATUSES } from './types';
+import { scorerIdentitySchema } from './scorer';
 
 const thinkSubjectSchema = z.object({
   subject: z.string(),
@@ -65,7 +66,8 @@ export const statusUpdateSchema = z.object({
   reason: z.string().min(1).max(20_000),
   runnerId: z.string().max(200).optional(),
   summary: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-  scorer: z.unknown().optional(),
+  /** How the run's rewards are produced (core/scorer.ts); the runner sends it when the run starts. */
+  scorer: scorerIdentitySchema.optional(),
 });
 export type StatusUpdate = z.infer<typeof statusUpdateSchema>;
 
@@ -78,5 +80,7 @@ export const createRunSchema = z.object({
   config: z.unknown().optional(),
   source: z.record(z.string(), z.unknown()).optional(),
   status: z.enum(RUN_STATUSES).optional(),
+  /** The scorer of the imported rewards, when the importer knows it (core/scorer.ts). */
+  scorer: scorerIdentitySchema.optional(),
 });
 export type CreateRunInput = z.infer<typeof createRunSchema>;

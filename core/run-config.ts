@@ -69,6 +69,12 @@ export const localBackendSchema = z.object({
   evalEvery: z.number().int().min(1).default(10),
   /** Truncate completions after this many words, like max_completion_length (0 = no limit). */
   maxCompletionWords: z.number().int().min(0).max(100_000).default(0),
+  /**
+   * The perception-free control: the simulated "visual evidence" no longer separates a clip's true
+   * elements from distractors. Its curves still rise (listing more elements, fixing the format), which
+   * is how much of a normal local run's rise is not perception.
+   */
+  perceptionFree: z.boolean().default(false),
 });
 
 export const swiftBackendSchema = z.object({

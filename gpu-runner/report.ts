@@ -4,6 +4,7 @@
  */
 import type { CheckpointRecord, ClipRecord, MetricPoint, RolloutRecord, RunKind } from '../core/types';
 import type { RunConfig } from '../core/run-config';
+import type { ScorerIdentity } from '../core/scorer';
 
 export interface RunReporter {
   metrics(points: MetricPoint[]): Promise<void>;
@@ -46,4 +47,10 @@ export interface JobResult {
 export interface Backend {
   readonly name: 'local' | 'swift';
   run(ctx: JobContext): Promise<JobResult>;
+  /**
+   * How this backend will score a run with this config (core/scorer.ts): which embedder, judge and
+   * thresholds, and whether it is an approximation. The runner stores it as `Run.scorer` when the run
+   * starts. Null when the run computes no rewards.
+   */
+  scorer?(config: RunConfig, kind: RunKind): ScorerIdentity | null;
 }

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
+import { LEXICAL_JUDGE_MODEL } from '../providers/lexical-judge';
+import { scorerIdentitySchema } from '../../core/scorer';
 import { runScoreCommand, SCORE_CHUNK_LINES } from './score';
 
 let server: OpenAITestServer;
@@ -77,19 +79,30 @@ describe('videocap score', () => {
       action: { precision: 1, recall: 1, f1: 1 },
       attribute: { precision: 1, recall: 1, f1: 1 },
       reward: 2,
-      scorer: { judge: null, embedder: { kind: 'openai', model: 'BAAI/bge-m3' }, simThreshold: 0.5 },
+      scorer: {
+        embedder: { kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` },
+        judge: null,
+        simThreshold: 0.5,
+        escoreThresholds: null,
+        approximate: false,
+        label: 'BAAI/bge-m3 embedder',
+      },
     });
     expect(rows[1]).toEqual({ id: null, line: 2, error: expect.stringMatching(/^line 2: invalid JSON: /) });
     expect(rows[2]).toMatchObject({ id: 'b', format: 0, tscore: 0, reward: 0 });
     expect(rows[3]).toEqual({ id: 7, line: 4, error: 'line 4: reference_think.0.attributes: Invalid input: expected array, received string' });
     // Line 6 has events, so Escore joins by default (lexical judge: 1 of 2 events → 0.5 ≥ 0.35 → 1).
     expect(rows[4]).toMatchObject({ id: 3, format: 1, tscore: 1, escore: 1, reward: 3 });
+    // The offline judge is named as an approximation on the line it scored.
     expect(rows[4].scorer).toEqual({
-      judge: { kind: 'lexical', model: 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)', promptVersion: 'autodq-v1' },
-      embedder: { kind: 'openai', model: 'BAAI/bge-m3' },
+      embedder: { kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1' },
       simThreshold: 0.5,
       escoreThresholds: [0.28, 0.35],
+      approximate: true,
+      label: 'BAAI/bge-m3 embedder + lexical judge — offline approximation, not Qwen2.5-72B',
     });
+    expect(scorerIdentitySchema.safeParse(rows[4].scorer).success).toBe(true);
     // Lines without and with events are two service calls; the second finds its strings cached.
     expect(server.requestsTo('/v1/embeddings')).toHaveLength(1);
     expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/3 scored, 2 malformed lines/);

@@ -185,7 +185,7 @@ function withReportedComponents(weights: RewardWeight[]): RewardWeight[] {
 function outputLine(input: InputLine, result: RewardResultItem, weights: RewardWeight[], args: ParsedArgs, service: EnvRewardService): Record<string, unknown> {
   const requested = weights.map((w) => w.name);
   const components: RewardComponent[] = [...new Set<RewardComponent>(['format', 'tscore', ...requested])];
-  const identity = scorerIdentity(service.embedder, service.judge, components);
+  const scorer = scorerIdentity(service.identity, { components, simThreshold: args.simThreshold, escoreThresholds: args.escoreThresholds });
   const zero = { precision: 0, recall: 0, f1: 0 };
   const out: Record<string, unknown> = {
     id: input.id,
@@ -197,11 +197,7 @@ function outputLine(input: InputLine, result: RewardResultItem, weights: RewardW
   if (requested.includes('escore')) out.escore = result.rewards.escore ?? null;
   if (requested.includes('cnscore')) out.cnscore = result.rewards.cnscore ?? null;
   out.reward = result.reward;
-  out.scorer = {
-    ...identity,
-    simThreshold: args.simThreshold,
-    ...(requested.includes('escore') ? { escoreThresholds: args.escoreThresholds } : {}),
-  };
+  out.scorer = scorer;
   if (result.errors && result.errors.length > 0) out.errors = result.errors;
   if (args.breakdown) out.breakdown = result.breakdown;
   return out;

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
 import { createOpenAIEmbedder, createLexicalEmbedder, withEmbeddingCache } from '../providers/embeddings';
 import { createLexicalJudge, createOpenAIJudge } from '../providers/judge';
-import { createRewardService, createRewardServiceFromEnv, DEFAULT_REWARD_OPTIONS } from './service';
+import { LEXICAL_EMBEDDER_MODEL } from '../providers/lexical-embedder';
+import { LEXICAL_JUDGE_MODEL } from '../providers/lexical-judge';
+import { scorerIdentitySchema } from '../../core/scorer';
+import { createRewardService, createRewardServiceFromEnv, DEFAULT_REWARD_OPTIONS, scorerIdentity } from './service';
 import type { RewardOptions } from './types';
 
 let server: OpenAITestServer;
@@ -165,9 +168,36 @@ describe('reward service', () => {
     await expect(s.score([], { ...tscoreOnly, simThreshold: 2 })).rejects.toThrow(/simThreshold/);
     await expect(s.score([], { ...tscoreOnly, escoreThresholds: [0.4, 0.3] })).rejects.toThrow(/δ1 must be ≤ δ2/);
     expect(s.identity).toEqual({
-      judge: { kind: 'lexical', model: 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)', promptVersion: 'autodq-v1+cnscore-paper-v1' },
-      embedder: { kind: 'lexical', model: 'lexical-embedder-v1 (offline approximation, not BGE-M3)' },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1+cnscore-paper-v1' },
+      embedder: { kind: 'lexical', model: LEXICAL_EMBEDDER_MODEL, id: `lexical:${LEXICAL_EMBEDDER_MODEL}#512` },
     });
+    expect(LEXICAL_JUDGE_MODEL).toMatch(/offline approximation, not Qwen2\.5-72B/);
+    expect(LEXICAL_EMBEDDER_MODEL).toMatch(/offline approximation, not BGE-M3/);
+  });
+
+  it('names the scorer of a run: providers used, prompt versions, thresholds, and approximation', () => {
+    const lexical = createRewardService({ embedder: createLexicalEmbedder(), judge: createLexicalJudge() });
+    const paperRun = scorerIdentity(lexical.identity, { components: ['format', 'tscore', 'escore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35] });
+    expect(paperRun).toEqual({
+      embedder: { kind: 'lexical', model: LEXICAL_EMBEDDER_MODEL, id: `lexical:${LEXICAL_EMBEDDER_MODEL}#512` },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1' },
+      simThreshold: 0.5,
+      escoreThresholds: [0.28, 0.35],
+      approximate: true,
+      label: 'lexical embedder + lexical judge — offline approximations, not BGE-M3 / Qwen2.5-72B',
+    });
+    expect(scorerIdentitySchema.parse(paperRun)).toEqual(paperRun);
+    // Only what is computed is named: no judge for format + Tscore, no embedder for a caption-only reward.
+    const noJudge = scorerIdentity(lexical.identity, { components: ['format', 'tscore'], simThreshold: 0.7, escoreThresholds: [0.28, 0.35] });
+    expect([noJudge.judge, noJudge.escoreThresholds, noJudge.simThreshold, noJudge.label]).toEqual([null, null, 0.7, 'lexical embedder — offline approximation, not BGE-M3']);
+    const cn = scorerIdentity(service().identity, { components: ['cnscore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35] });
+    expect(cn).toMatchObject({ embedder: null, judge: { kind: 'openai', model: 'qwen', promptVersion: 'cnscore-paper-v1' }, simThreshold: null, approximate: false, label: 'qwen judge' });
+    // The local simulation is an approximation even with real providers.
+    const simulated = scorerIdentity(service().identity, { components: ['tscore', 'escore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35], simulation: true });
+    expect(simulated.approximate).toBe(true);
+    expect(simulated.label).toBe('local CPU simulation (simulated perception, not a video model); bge-m3 embedder + qwen judge');
+    // A stored identity that hides a lexical provider is refused.
+    expect(scorerIdentitySchema.safeParse({ ...paperRun, approximate: false }).error?.issues[0].path).toEqual(['approximate']);
   });
 
   it('scores a completion that starts inside the think with format 1 only under prefilledThink', async () => {
@@ -198,7 +228,7 @@ describe('reward service', () => {
 
   it('is built from the environment', async () => {
     const s = createRewardServiceFromEnv({ EMBEDDING_BASE_URL: server.url, EMBEDDING_MODEL: 'BAAI/bge-m3' });
-    expect(s.identity.embedder).toEqual({ kind: 'openai', model: 'BAAI/bge-m3' });
+    expect(s.identity.embedder).toEqual({ kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` });
     expect(s.identity.judge?.kind).toBe('lexical');
     const [r] = await s.score([{ id: 'a', completion: perfect, referenceThink: reference }], tscoreOnly);
     expect(r.rewards.tscore).toBe(1);

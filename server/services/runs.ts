@@ -3,6 +3,7 @@ import type { CreateRunInput } from '../../core/ingest';
 import { canTransition, isBackend, isTerminal } from '../../core/jobs';
 import { runConfigSchema, type RunConfig } from '../../core/run-config';
 import type { RunKind, RunStatus } from '../../core/types';
+import type { ScorerIdentity } from '../../core/scorer';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
@@ -95,6 +96,7 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
       experimentId: await experimentId(db, input.experiment),
       config: (input.config ?? {}) as Prisma.InputJsonValue,
       source: (input.source ?? undefined) as Prisma.InputJsonValue | undefined,
+      scorer: (input.scorer ?? undefined) as Prisma.InputJsonValue | undefined,
       startedAt: new Date(),
       transitions: {
         create: { fromStatus: null, toStatus: status, reason: input.source ? `imported from ${JSON.stringify(input.source)}` : 'created via ingest API' },
@@ -107,7 +109,8 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
 export interface TransitionExtra {
   runnerId?: string;
   summary?: Record<string, number | string>;
-  scorer?: unknown;
+  /** core/scorer.ts ScorerIdentity (validated by the ingest schema). */
+  scorer?: ScorerIdentity;
 }
 
 /**

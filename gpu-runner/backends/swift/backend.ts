@@ -19,6 +19,7 @@ import { rewardComponentOfFunction } from '../../../core/metric-map';
 import type { Backend, JobContext, JobResult, RunReporter } from '../../report';
 import type { RewardOptions, RewardService } from '../../rewards/types';
 import { startRewardHttpServer, type RewardHttpServer } from '../../rewards/http-server';
+import { scorerIdentity } from '../../rewards/service';
 import { parseJsonLine } from '../../importers/jsonl';
 import {
   CHECKPOINT_DIR_RE,
@@ -270,6 +271,16 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
   const pollMs = options.pollIntervalMs ?? 1000;
   return {
     name: 'swift',
+    scorer(config, kind) {
+      // SFT on ms-swift trains on the annotations and computes no reward.
+      if (kind !== 'grpo') return null;
+      const reward = rewardOptionsOf({ config });
+      return scorerIdentity(options.rewardService.identity, {
+        components: reward.rewards.map((r) => r.name),
+        simThreshold: reward.simThreshold,
+        escoreThresholds: reward.escoreThresholds,
+      });
+    },
     async run(ctx: JobContext): Promise<JobResult> {
       if (ctx.kind !== 'grpo' && ctx.kind !== 'sft') {
         throw new Error(`the swift backend runs "grpo" and "sft" jobs; "${ctx.kind}" jobs run elsewhere`);
