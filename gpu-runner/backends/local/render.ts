@@ -3,7 +3,7 @@
  * thinks of the Table 4 ablations, and an answer made of template sentences from the chosen elements,
  * plus the generic filler sentences a base model pads captions with.
  */
-import { singularize, toThirdPerson } from '../../../core/heuristic-think';
+import { isPluralNoun, toThirdPerson } from '../../../core/heuristic-think';
 import type { RunConfig } from '../../../core/run-config';
 import type { SelectedSubject, Selection, SlipKind } from './policy';
 import type { Rng } from './rng';
@@ -25,8 +25,7 @@ export const FILLER_SENTENCES = [
 const POST_STARTERS = /^(with|in|wearing|dressed|holding|carrying|clothed|clad|sporting|on|at|next|of|near|behind|from)\b/;
 
 function isPlural(name: string): boolean {
-  const last = name.toLowerCase().split(/\s+/).pop() ?? '';
-  return singularize(last) !== last;
+  return isPluralNoun(name.toLowerCase().split(/\s+/).pop() ?? '');
 }
 
 function joinList(items: string[]): string {
