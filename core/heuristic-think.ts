@@ -174,16 +174,23 @@ function repairVerbs(tokens: Token[]): void {
     // "The group of characters grabs": the verb agrees with the group, not with the noun after "of"
     const groupOf = isNominal(prev) && tokens[i - 2]?.lower === 'of';
     // a name the tagger reads as an adjective ("Snoopy dances on"), unless a verb follows ("Glowing stars shine")
+    const after = tokens[i + 1];
     const adjectiveName =
-      prev.pos === 'ADJ' && tokens.slice(0, i).every((x) => ['ADJ', 'DET', 'NUM'].includes(x.pos)) && looksLikePredicateStart(tokens[i + 1]) && tokens[i + 1]?.lower !== 'of';
-    const singular = (isNominal(prev) && (!isPluralToken(prev) || groupOf) && !conjoined) || (prev.pos === 'PRON' && ['he', 'she', 'it'].includes(prev.lower)) || adjectiveName;
+      prev.pos === 'ADJ' &&
+      tokens.slice(0, i).every((x) => ['ADJ', 'DET', 'NUM'].includes(x.pos)) &&
+      after?.lower !== 'of' &&
+      (looksLikePredicateStart(after) || (after.pos === 'NOUN' && !readsAsVerb(after.lower)));
+    // "Person in red cheers": an adjective ending the subject's post-modifier
+    const modifierEnd = prev.pos === 'ADJ' && tokens.slice(1, i - 1).some((x, k) => x.pos === 'ADP' && isNominal(tokens[k]));
+    const singular =
+      (isNominal(prev) && (!isPluralToken(prev) || groupOf) && !conjoined) || (prev.pos === 'PRON' && ['he', 'she', 'it'].includes(prev.lower)) || adjectiveName || modifierEnd;
     const plural = (isNominal(prev) && (isPluralToken(prev) || conjoined)) || (prev.pos === 'PRON' && ['they', 'we'].includes(prev.lower));
     if (!singular && !plural) continue;
     const w = t.lower;
     const next = tokens[i + 1];
     let base: string | null = null;
-    // (not before an auxiliary or inflected verb: "the dog food bowls are empty")
-    const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && /(s|ed)$/.test(next.lower)));
+    // (not before an auxiliary or a past tense: "the dog food bowls are empty")
+    const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && /ed$/.test(next.lower)));
     if (singular && t.pos === 'NOUN' && /[^s']s$/.test(w) && t.lemma !== w && !verbFollows && readsAsVerb(t.lemma)) base = t.lemma;
     else if (/ed$/.test(w) && verbLemma(w) !== w) base = verbLemma(w);
     else if (plural && t.pos === 'NOUN' && t.lemma === w && !verbFollows && readsAsVerb(w) && (looksLikePredicateStart(next) || conjoined || ['NOUN', 'ADJ', 'VERB', 'CCONJ'].includes(next.pos))) base = w;
@@ -669,6 +676,9 @@ export function captionMentions(caption: string, heads: Set<string>): CaptionMen
           if (j > phraseStart + 1 && x.pos === 'VERB' && !modifiesNoun) break;
           // a past-tense verb the tagger took for an adjective ("with a head ornament clenched his fists")
           if (j > phraseStart + 1 && x.pos === 'ADJ' && /ed$/.test(x.lower) && verbLemma(x.lower) !== x.lower && looksLikePredicateStart(tokens[j + 1])) break;
+          // a present-tense verb it took for a noun ("person in red cheers raising hands")
+          const follower = tokens[j + 1];
+          if (j > phraseStart + 1 && x.pos === 'NOUN' && /[^s']s$/.test(x.lower) && !CLOTHING.has(x.lower) && !CLOTHING.has(x.lemma) && readsAsVerb(x.lemma) && (follower === undefined || ['VERB', 'DET', 'PRON'].includes(follower.pos))) break;
           phrase.push(x.lower);
         }
         if (phrase.length > 1) phrases.push(phrase.join(' ').replace(/\s+'s\b/g, "'s"));
