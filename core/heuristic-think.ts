@@ -169,7 +169,8 @@ function repairVerbs(tokens: Token[]): void {
     const t = tokens[i];
     const prev = tokens[i - 1];
     if (isVerb(t) && !isAttributeParticiple(t) && !isPrenominal(tokens, i)) return;
-    if (t.pos === 'CCONJ') conjoined = true;
+    // nouns joined ("A man and a girl wave"), not adjectives ("Blue and white car veers right")
+    if (t.pos === 'CCONJ' && tokens.slice(0, i).some((x) => isNominal(x) || x.pos === 'PRON')) conjoined = true;
     if (t.pos !== 'NOUN' && t.pos !== 'ADJ') continue;
     // "The group of characters grabs": the verb agrees with the group, not with the noun after "of"
     const groupOf = isNominal(prev) && tokens[i - 2]?.lower === 'of';
@@ -191,7 +192,8 @@ function repairVerbs(tokens: Token[]): void {
     let base: string | null = null;
     // (not before an auxiliary or a past tense: "the dog food bowls are empty")
     const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && /ed$/.test(next.lower)));
-    if (singular && t.pos === 'NOUN' && /[^s']s$/.test(w) && t.lemma !== w && !verbFollows && readsAsVerb(t.lemma)) base = t.lemma;
+    const sStem = t.lemma !== w ? t.lemma : verbLemma(w);
+    if (singular && t.pos === 'NOUN' && /[^s']s$/.test(w) && sStem !== w && !verbFollows && readsAsVerb(sStem)) base = sStem;
     else if (/ed$/.test(w) && verbLemma(w) !== w) base = verbLemma(w);
     else if (plural && t.pos === 'NOUN' && t.lemma === w && !verbFollows && readsAsVerb(w) && (looksLikePredicateStart(next) || conjoined || ['NOUN', 'ADJ', 'VERB', 'CCONJ'].includes(next.pos))) base = w;
     else if (singular && t.pos === 'NOUN' && t.lemma === w && readsAsVerb(w) && (next?.pos === 'PRON' || next?.pos === 'DET')) base = w;
