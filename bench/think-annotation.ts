@@ -143,7 +143,10 @@ export function measureAnnotation(lines: Dream1kLine[]): AnnotationQuality {
         const w = s.subject.toLowerCase().split(/\s+/).pop() ?? '';
         return w === lemma || tag(`The ${w} is here.`)[1]?.lemma === lemma;
       });
-      if (named.length <= 1) q.mergedGroups++;
+      if (named.length <= 1) {
+        q.mergedGroups++;
+        if (process.env.SHOW_MERGED) console.log(`merged: clip ${a.events.join(" | ")} → ${JSON.stringify(a.think.map((s) => s.subject))} (${lemma})`);
+      }
     }
   }
   return q;

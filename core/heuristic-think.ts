@@ -124,8 +124,11 @@ function isNominal(t: Token | undefined): boolean {
 
 /** A plural noun ("dogs", "men"); "people" and similar nouns the lemmatiser keeps as they are. */
 function isPluralToken(t: Token): boolean {
-  return isNominal(t) && (t.lemma !== t.lower || PLURAL_AS_IS.has(t.lower));
+  return isNominal(t) && ((t.lemma !== t.lower && !/ing$/.test(t.lower)) || PLURAL_AS_IS.has(t.lower));
 }
+
+/** Pronouns that refer back to a subject (resolved by gender and number); "someone", "others" are subjects. */
+const PERSONAL_PRONOUNS = new Set(['he', 'she', 'it', 'they', 'him', 'her', 'them', 'we', 'i', 'you']);
 
 /** -ing / -ed / irregular past forms: a verb that, without an auxiliary, may describe its noun. */
 function isParticiple(t: Token): boolean {
@@ -141,10 +144,19 @@ function isAttributeParticiple(t: Token): boolean {
   return isParticiple(t) && (/ing$/.test(t.lower) || ATTRIBUTE_PARTICIPLES.has(t.lemma));
 }
 
-/** "the sleeping baby", "a red dashed line": a participle between an article or adjective and its noun. */
+/**
+ * A verb form used as a modifier of the next noun: a participle after an article or adjective ("the
+ * sleeping baby", "a red dashed line"), a base form after an article, preposition or possessive
+ * ("with monitor head", "the man's gaze follows": "gaze" is the noun the tagger took for a verb).
+ */
 function isPrenominal(tokens: Token[], i: number): boolean {
   const t = tokens[i];
-  return t.pos === 'VERB' && isParticiple(t) && tokens[i - 1]?.pos !== 'AUX' && isNominal(tokens[i + 1]) && ['DET', 'ADJ', 'NUM'].includes(tokens[i - 1]?.pos ?? '');
+  const prev = tokens[i - 1];
+  if (t.pos !== 'VERB' || prev === undefined || prev.pos === 'AUX') return false;
+  if (prev.pos === 'PART' && /^'s?$/.test(prev.lower)) return true;
+  if (!isNominal(tokens[i + 1])) return false;
+  if (isParticiple(t)) return ['DET', 'ADJ', 'NUM'].includes(prev.pos);
+  return t.lemma === t.lower && ['DET', 'ADP'].includes(prev.pos);
 }
 
 /** Words the tagger may take for a noun after the subject's head that never head it ("the character half kneels"). */
@@ -181,17 +193,25 @@ function repairVerbs(tokens: Token[]): void {
       tokens.slice(0, i).every((x) => ['ADJ', 'DET', 'NUM'].includes(x.pos)) &&
       after?.lower !== 'of' &&
       (looksLikePredicateStart(after) || (after.pos === 'NOUN' && !readsAsVerb(after.lower)));
-    // "Person in red cheers": an adjective ending the subject's post-modifier
-    const modifierEnd = prev.pos === 'ADJ' && tokens.slice(1, i - 1).some((x, k) => x.pos === 'ADP' && isNominal(tokens[k]));
+    // "Person in red cheers", "Individual in glasses gestures": the end of the subject's post-modifier;
+    // the verb agrees with the head before the preposition
+    const postAt = tokens.findIndex((x, k) => k > 0 && k < i - 1 && x.pos === 'ADP' && (isNominal(tokens[k - 1]) || tokens[k - 1].pos === 'ADJ'));
+    const modifierEnd = postAt > 0 && (prev.pos === 'ADJ' || isNominal(prev)) && !isPluralToken(tokens[postAt - 1]);
+    // "Player 27 attempts": a number labelling the subject
+    const labelled = prev.pos === 'NUM' && isNominal(tokens[i - 2]);
     const singular =
-      (isNominal(prev) && (!isPluralToken(prev) || groupOf) && !conjoined) || (prev.pos === 'PRON' && ['he', 'she', 'it'].includes(prev.lower)) || adjectiveName || modifierEnd;
+      (isNominal(prev) && (!isPluralToken(prev) || groupOf) && !conjoined) ||
+      (prev.pos === 'PRON' && ['he', 'she', 'it', 'someone', 'somebody', 'everyone', 'everybody', 'nobody', 'anyone'].includes(prev.lower)) ||
+      adjectiveName ||
+      modifierEnd ||
+      labelled;
     const plural = (isNominal(prev) && (isPluralToken(prev) || conjoined)) || (prev.pos === 'PRON' && ['they', 'we'].includes(prev.lower));
     if (!singular && !plural) continue;
     const w = t.lower;
     const next = tokens[i + 1];
     let base: string | null = null;
-    // (not before an auxiliary or a past tense: "the dog food bowls are empty")
-    const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && /ed$/.test(next.lower)));
+    // (not before an auxiliary or a past tense: "the dog food bowls are empty", "Elm seeds shook out")
+    const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && !/(s|ing)$/.test(next.lower)));
     const sStem = t.lemma !== w ? t.lemma : verbLemma(w);
     if (singular && t.pos === 'NOUN' && /[^s']s$/.test(w) && sStem !== w && !verbFollows && readsAsVerb(sStem)) base = sStem;
     else if (/ed$/.test(w) && verbLemma(w) !== w) base = verbLemma(w);
@@ -353,7 +373,9 @@ function mainVerbIndex(tokens: Token[]): number {
       }
       return i;
     }
-    if (isNominal(t) || t.pos === 'PRON' || t.pos === 'NUM' || (t.pos === 'ADJ' && isVerb(tokens[i + 1]))) sawHead = true;
+    // (an adjective heads when no noun follows it: "An individual walks", "Individual with books walks")
+    if (isNominal(t) || t.pos === 'PRON' || t.pos === 'NUM' || (t.pos === 'ADJ' && (isVerb(tokens[i + 1]) || tokens[i + 1]?.pos === 'ADP'))) sawHead = true;
+    if (isPrenominal(tokens, i)) sawHead = true;
   }
   return -1;
 }
@@ -361,8 +383,16 @@ function mainVerbIndex(tokens: Token[]): number {
 /** Parse one clause "Subject verb rest" into subject mentions and base-form actions. */
 function parseClause(clause: string): ParsedClause | null {
   let tokens = tagClause(clause);
-  // drop leading adverbs / conjunctions and an introductory phrase ("In the distance, …")
-  while (tokens.length && (['ADV', 'CCONJ', 'SCONJ', 'INTJ'].includes(tokens[0].pos) || isPunct(tokens[0]))) tokens = tokens.slice(1);
+  // drop leading adverbs ("Then", "Suddenly,") / conjunctions and an introductory phrase ("In the
+  // distance, …"); an "adverb" right before an adjective or noun is the tagger's miss for an adjective
+  while (tokens.length && (['CCONJ', 'SCONJ', 'INTJ'].includes(tokens[0].pos) || isPunct(tokens[0]) || tokens[0].pos === 'ADV')) {
+    const t = tokens[0];
+    if (t.pos === 'ADV' && !t.stop && !/ly$/.test(t.lower) && !isComma(tokens[1]) && (tokens[1]?.pos === 'ADJ' || isNominal(tokens[1]))) {
+      tokens = [{ ...t, pos: 'ADJ' }, ...tokens.slice(1)];
+      break;
+    }
+    tokens = tokens.slice(1);
+  }
   const comma = tokens.findIndex((t) => isComma(t));
   if (comma > 0 && comma <= 6 && (tokens[0].pos === 'ADP' || tokens[0].pos === 'SCONJ')) tokens = tokens.slice(comma + 1);
   tokens = tokens.filter((t) => !(isPunct(t) && !isComma(t))).map((t, i) => ({ ...t, i }));
@@ -454,9 +484,9 @@ function parseSingleSubject(tokens0: Token[], carried: Token[]): SubjectMention 
     distributive,
     ...extra,
   });
-  if (tokens.length === 1 && tokens[0].pos === 'PRON') {
+  if (tokens.length === 1 && tokens[0].pos === 'PRON' && PERSONAL_PRONOUNS.has(tokens[0].lower)) {
     const p = tokens[0].lower;
-    if (POSSESSIVE_PRONOUNS[p] === undefined || p === 'her') return mention(p, p, { pronoun: p, plural: p === 'they' || p === 'them' || p === 'we' });
+    return mention(p, p, { pronoun: p, plural: p === 'they' || p === 'them' || p === 'we' });
   }
   // possessive: "the man's fingers" / "his hand" → the owner is the subject ("man in driver's seat" is not one)
   const firstPost = tokens.findIndex(
@@ -485,7 +515,8 @@ function parseSingleSubject(tokens0: Token[], carried: Token[]): SubjectMention 
   for (const t of tokens.slice(0, coreEnd)) {
     const o = ORDINALS[t.lower];
     if (o && !(o === 'other' && ordinal !== null)) ordinal = o === 'other' ? (ordinal ?? 'other') : o;
-    if (t.pos === 'DET' || t.pos === 'NUM' || t.pos === 'PRON' || t.pos === 'ADV' || t.pos === 'PART' || ORDINALS[t.lower] || DISTRIBUTIVE.has(t.lower)) {
+    const functionPronoun = t.pos === 'PRON' && (PERSONAL_PRONOUNS.has(t.lower) || POSSESSIVE_PRONOUNS[t.lower] !== undefined || ['who', 'that', 'which', 'this', 'these', 'those'].includes(t.lower));
+    if (t.pos === 'DET' || t.pos === 'NUM' || functionPronoun || t.pos === 'ADV' || t.pos === 'PART' || ORDINALS[t.lower] || DISTRIBUTIVE.has(t.lower)) {
       if (t.pos === 'NUM' && t.lower !== 'one') plural = true;
       continue;
     }
@@ -665,7 +696,7 @@ export function captionMentions(caption: string, heads: Set<string>): CaptionMen
       const starter = tokens[k];
       let phraseStart = -1;
       // Fig. 5: attributes can be clothes, shoes, hairstyle, belongings
-      if (starter && (starter.lower === 'with' || ['wear', 'sport', 'hold', 'carry'].includes(starter.lemma))) phraseStart = k;
+      if (starter && (starter.lower === 'with' || (['wear', 'sport', 'hold', 'carry'].includes(starter.lemma) && /ing$/.test(starter.lower)))) phraseStart = k;
       else if (starter && ['dress', 'clothe', 'clad'].includes(starter.lemma) && tokens[k + 1]?.lower === 'in') phraseStart = k;
       else if (starter?.lower === 'in' && tokens.slice(k + 1, k + 6).some((x) => CLOTHING.has(x.lower) || CLOTHING.has(x.lemma) || COLORS.has(x.lower))) phraseStart = k;
       if (phraseStart >= 0) {
@@ -676,6 +707,7 @@ export function captionMentions(caption: string, heads: Set<string>): CaptionMen
           if (x.pos === 'CCONJ' && (tokens[j + 1]?.pos === 'DET' || isVerb(tokens[j + 1]))) break;
           const modifiesNoun = isParticiple(x) && (CLOTHING.has(tokens[j + 1]?.lower ?? '') || tokens[j + 1]?.pos === 'ADJ' || isNominal(tokens[j + 1]));
           if (j > phraseStart + 1 && x.pos === 'VERB' && !modifiesNoun) break;
+          if (j > phraseStart + 1 && /ing$/.test(x.lower) && verbLemma(x.lower) !== x.lower && !isNominal(tokens[j + 1])) break;
           // a past-tense verb the tagger took for an adjective ("with a head ornament clenched his fists")
           if (j > phraseStart + 1 && x.pos === 'ADJ' && /ed$/.test(x.lower) && verbLemma(x.lower) !== x.lower && looksLikePredicateStart(tokens[j + 1])) break;
           // a present-tense verb it took for a noun ("person in red cheers raising hands")
