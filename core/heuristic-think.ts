@@ -56,6 +56,9 @@ const ORDINALS: Record<string, 'other' | 'another' | 'first'> = {
   other: 'other', second: 'other', latter: 'other', another: 'another', first: 'first', same: 'first', former: 'first',
 };
 
+/** Adjectives that count or order rather than describe ("other", "more", "several"): never attributes. */
+const QUANTIFYING = new Set(['other', 'another', 'same', 'first', 'second', 'third', 'fourth', 'fifth', 'last', 'next', 'former', 'latter', 'more', 'most', 'many', 'several', 'various', 'different', 'few', 'such', 'certain', 'remaining', 'additional', 'numerous', 'countless', 'main', 'only']);
+
 /** Determiners that take a plural mention as every individual of the kind ("both characters go up"). */
 const DISTRIBUTIVE = new Set(['both', 'all', 'each', 'every']);
 
@@ -451,6 +454,7 @@ function parseSubjectPhrase(np: Token[]): SubjectMention[] {
 
 /** Adjectives and participles before a noun ("little", "dashed"), and -ing words tagged as nouns ("floating matter"). */
 function isAttributeWord(t: Token): boolean {
+  if (QUANTIFYING.has(t.lower)) return false;
   return t.pos === 'ADJ' || (t.pos === 'VERB' && isParticiple(t)) || (t.pos === 'NOUN' && /ing$/.test(t.lower) && verbLemma(t.lower) !== t.lower);
 }
 
