@@ -1,9 +1,11 @@
 /**
- * Benchmark of the local backend (`npx tsx bench/local-train.ts [steps]`): a GRPO run on DREAM-1K
+ * Benchmark of the local backend (`npx tsx bench/local-train.ts [steps] [--perception-free | --compare]`): a GRPO run on DREAM-1K
  * clips with the default config and the real reward service (offline lexical providers unless
  * EMBEDDING_* / JUDGE_* are set), reporting wall time, steps/s, and the first-20 vs last-20 step
  * means of think score, total reward and response length (words). A SIMULATION: the policy is a
- * small log-linear model over simulated perception, not a video model.
+ * small log-linear model over simulated perception, not a video model. `--perception-free` runs the
+ * control without perception signal (config.local.perceptionFree); `--compare` runs both with the
+ * same seed and prints the two side by side, plus the simulation's element precision.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,10 @@ export interface WindowMeans {
   thinkScore: number;
   reward: number;
   responseLength: number;
+  /** sim/element_precision: share of chosen elements that are true (not distractors). */
+  elementPrecision: number;
+  /** format_score. */
+  format: number;
 }
 
 export interface LocalTrainBenchResult {
@@ -35,8 +41,8 @@ export interface LocalTrainBenchResult {
   window: number;
   first: WindowMeans;
   last: WindowMeans;
-  /** Per-step think_score, reward, response_length (words). */
-  curves: { step: number; thinkScore: number; reward: number; responseLength: number }[];
+  /** Per-step think_score, reward, response_length (words), element precision and format score. */
+  curves: { step: number; thinkScore: number; reward: number; responseLength: number; elementPrecision: number; format: number }[];
   summary: Record<string, number | string>;
 }
 
@@ -54,7 +60,13 @@ export interface LocalTrainBenchOptions {
 
 function windowMeans(curves: LocalTrainBenchResult['curves']): WindowMeans {
   const m = (f: (c: LocalTrainBenchResult['curves'][number]) => number) => curves.reduce((a, c) => a + f(c), 0) / Math.max(1, curves.length);
-  return { thinkScore: m((c) => c.thinkScore), reward: m((c) => c.reward), responseLength: m((c) => c.responseLength) };
+  return {
+    thinkScore: m((c) => c.thinkScore),
+    reward: m((c) => c.reward),
+    responseLength: m((c) => c.responseLength),
+    elementPrecision: m((c) => c.elementPrecision),
+    format: m((c) => c.format),
+  };
 }
 
 export async function benchLocalTrain(options: LocalTrainBenchOptions = {}): Promise<LocalTrainBenchResult> {
@@ -84,9 +96,18 @@ export async function benchLocalTrain(options: LocalTrainBenchOptions = {}): Pro
     const think = reporter.series('think_score');
     const reward = reporter.series('reward');
     const length = reporter.series('response_length');
+    const precision = reporter.series('sim/element_precision');
+    const format = reporter.series('format_score');
     const curves = [...reward.keys()]
       .sort((a, b) => a - b)
-      .map((step) => ({ step, thinkScore: think.get(step) ?? NaN, reward: reward.get(step) ?? NaN, responseLength: length.get(step) ?? NaN }));
+      .map((step) => ({
+        step,
+        thinkScore: think.get(step) ?? NaN,
+        reward: reward.get(step) ?? NaN,
+        responseLength: length.get(step) ?? NaN,
+        elementPrecision: precision.get(step) ?? NaN,
+        format: format.get(step) ?? NaN,
+      }));
     return {
       simulation: SIMULATION_LABEL,
       kind,
@@ -106,12 +127,26 @@ export async function benchLocalTrain(options: LocalTrainBenchOptions = {}): Pro
 }
 
 function fmt(w: WindowMeans): string {
-  return `think_score ${w.thinkScore.toFixed(3)}  reward ${w.reward.toFixed(3)}  response_length ${w.responseLength.toFixed(1)} words`;
+  return `think_score ${w.thinkScore.toFixed(3)}  reward ${w.reward.toFixed(3)}  response_length ${w.responseLength.toFixed(1)} words  format ${w.format.toFixed(3)}  element precision ${w.elementPrecision.toFixed(3)}`;
 }
 
 async function main(): Promise<void> {
-  const steps = Number(process.argv[2] ?? 200);
-  const r = await benchLocalTrain({ steps });
+  const args = process.argv.slice(2);
+  const steps = Number(args.find((a) => !a.startsWith('--')) ?? 200);
+  if (args.includes('--compare')) {
+    const rewardService = createRewardServiceFromEnv({});
+    const clips = loadDream1k();
+    const normal = await benchLocalTrain({ steps, rewardService, clips });
+    const control = await benchLocalTrain({ steps, rewardService, clips, config: { local: { perceptionFree: true } } });
+    console.log(`local backend GRPO, ${steps} steps — ${normal.simulation}; means of the first vs last ${normal.window} steps`);
+    for (const [name, r] of [['simulated perception', normal], ['perception-free control', control]] as const) {
+      console.log(`${name}:`);
+      console.log(`  first: ${fmt(r.first)}`);
+      console.log(`  last:  ${fmt(r.last)}`);
+    }
+    return;
+  }
+  const r = await benchLocalTrain({ steps, config: args.includes('--perception-free') ? { local: { perceptionFree: true } } : undefined });
   console.log(`local backend GRPO benchmark — ${r.simulation}`);
   console.log(`steps ${r.steps}, wall time ${r.wallTimeSec.toFixed(1)} s (CPU ${r.cpuTimeSec.toFixed(1)} s), ${r.stepsPerSec.toFixed(2)} steps/s`);
   console.log(`first ${r.window}: ${fmt(r.first)}`);

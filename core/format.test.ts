@@ -40,4 +40,32 @@ describe('formatReward', () => {
       }),
     );
   });
+
+  it('under prefilledThink, accepts a completion that starts inside the think (issue 8, item 4)', () => {
+    const prefilled = { prefilledThink: true };
+    // What TRL / ms-swift pass to a reward function when the chat template ends the prompt with "<think>\n".
+    expect(formatReward('\n#Subject 1: Man [tall], [walk]\n</think>\n<answer>A man walks.</answer>', prefilled)).toBe(1);
+    expect(formatReward('\n#Subject 1: Man [tall], [walk]\n</think>\n<answer>A man walks.</answer>')).toBe(0); // the paper's rule
+    // A completion that writes its own <think> is checked as it is.
+    expect(formatReward('<think>a</think><answer>b</answer>', prefilled)).toBe(1);
+    // "When the rest is right": every other rule still applies.
+    expect(checkFormat('a</think> x <answer>b</answer>', prefilled).failure).toBe('missing <answer> after </think>');
+    expect(checkFormat('a<answer>b</answer>', prefilled).failure).toBe('missing </think>');
+    expect(checkFormat('a</think><answer>b', prefilled).failure).toBe('missing </answer>');
+    expect(checkFormat('a</think><answer>b</answer> more', prefilled).failure).toBe('text after </answer>');
+    expect(checkFormat('a<think>b</think><answer>c</answer>', prefilled).failure).toBe('repeated tag');
+    expect(checkFormat('<answer>b</answer>', prefilled).failure).toBe('missing </think>');
+    expect(formatReward('', prefilled)).toBe(0);
+  });
+
+  it('prefilledThink only ever widens what scores 1 (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        if (formatReward(text) === 1) expect(formatReward(text, { prefilledThink: true })).toBe(1);
+        // Prefilled, a completion is right exactly when "<think>" + it is right by the paper's rule (or it is itself).
+        expect(formatReward(text, { prefilledThink: true })).toBe(Math.max(formatReward(text), formatReward(`<think>${text}`)));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -8,6 +8,12 @@
  *  - rejects a second <think> / <answer> tag anywhere (the lazy `.*?` of the regex lets
  *    "<think>a</think><think>b</think><answer>c</answer>" through), so "exactly one" holds.
  * Tags are case-sensitive and literal, as in ms-swift. Linear time, no regex backtracking.
+ *
+ * Chat templates that prefill `<think>` (Qwen3 / DeepSeek-R1 style templates end the prompt with
+ * "<think>\n", so the completion TRL or ms-swift passes to a reward function starts inside the
+ * think) are an option, `prefilledThink`: a completion without an opening `<think>` is then read as if
+ * the template's `<think>` preceded it, and scores 1 when the rest is right. A completion that does
+ * write its own `<think>` is checked as it is. The default (false) is the paper's rule.
  */
 
 export type FormatFailure =
@@ -32,10 +38,16 @@ function countOccurrences(text: string, needle: string): number {
   return count;
 }
 
+export interface FormatOptions {
+  /** The chat template prefilled `<think>`: a completion may start inside the think (default false). */
+  prefilledThink?: boolean;
+}
+
 /** Checks the DeepSeek-R1 / ms-swift think-answer format and says what is wrong. */
-export function checkFormat(completion: string): FormatCheck {
+export function checkFormat(completion: string, options: FormatOptions = {}): FormatCheck {
   const fail = (failure: FormatFailure): FormatCheck => ({ ok: false, failure });
-  const text = completion.trim();
+  const trimmed = completion.trim();
+  const text = options.prefilledThink && !trimmed.startsWith('<think>') ? `<think>${completion.trimEnd()}` : trimmed;
   if (!text.startsWith('<think>')) return fail('missing <think> at start');
   const thinkClose = text.indexOf('</think>', '<think>'.length);
   if (thinkClose < 0) return fail('missing </think>');
@@ -50,6 +62,6 @@ export function checkFormat(completion: string): FormatCheck {
 }
 
 /** Format_score of the paper's reward (§3.3): 1 for a well-formed think-answer completion, else 0. */
-export function formatReward(completion: string): 0 | 1 {
-  return checkFormat(completion).ok ? 1 : 0;
+export function formatReward(completion: string, options: FormatOptions = {}): 0 | 1 {
+  return checkFormat(completion, options).ok ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deriveStructuredThink, HEURISTIC_THINK_SOURCE, singularize, toBaseForm, toThirdPerson } from './heuristic-think';
+import { deriveStructuredThink, HEURISTIC_THINK_SOURCE, isPluralNoun, singularize, toBaseForm, toThirdPerson } from './heuristic-think';
 
 interface Dream1kLine {
   vid: number;
@@ -39,11 +39,12 @@ describe('toBaseForm (Fig. 5: verbs in their base form)', () => {
     for (const v of ['pick', 'push', 'carry', 'go', 'watch', 'dance', 'be', 'have']) expect(toBaseForm(toThirdPerson(v))).toBe(v);
   });
 
-  it('singularizes nouns', () => {
+  it('singularizes nouns and knows plurals', () => {
     expect(singularize('children')).toBe('child');
     expect(singularize('birds')).toBe('bird');
     expect(singularize('glasses')).toBe('glass');
     expect(singularize('bus')).toBe('bus');
+    expect(['dogs', 'men', 'people', 'dog', 'bus', 'glass'].map(isPluralNoun)).toEqual([true, true, true, false, false, false]);
   });
 });
 
@@ -72,12 +73,42 @@ describe('deriveStructuredThink', () => {
     expect(think).toEqual([{ subject: 'Boy', attributes: ['wearing a blue cap'], actions: ['jump over a puddle'] }]);
   });
 
-  it('treats "the other X" as a second individual (DREAM-1K clip 2)', () => {
+  it('treats "the other X" as a second individual and "both X" as each of them (DREAM-1K clip 2)', () => {
     const { caption, events } = clip(2);
     const think = deriveStructuredThink(caption, events);
     expect(think).toHaveLength(2);
-    expect(think[0].actions).toEqual(['raise their hand', 'put their hand down']);
-    expect(think[1].actions).toContain('walk away');
+    // heuristic-v1 gave the first character only its first two actions; "The first character follows
+    // the other" is the first character's, and "Both characters go up a staircase" is each one's
+    // (the caption: "The other character walks away and is followed by the former, both characters go up").
+    expect(think[0].actions).toEqual(['raise their hand', 'put their hand down', 'follow the other', 'go up a staircase together']);
+    expect(think[1].actions).toEqual(['walk away', 'go up a staircase together']);
+  });
+
+  it('keeps a group apart from the individuals of its kind, and differently described individuals apart (clips 1, 35)', () => {
+    const one = deriveStructuredThink(clip(1).caption, clip(1).events);
+    expect(one.map((s) => s.subject)).toEqual(['Character', 'Characters']);
+    expect(one[1].actions).toEqual(['rush forward', 'grab two green monsters']);
+    const dogs = deriveStructuredThink(clip(35).caption, clip(35).events);
+    expect(dogs.map((s) => [s.subject, s.attributes.join(' ')])).toEqual([
+      ['Dog', 'large fluffy'],
+      ['Dog', 'black'],
+      ['Dog', 'little'],
+      ['Dogs', 'black'],
+    ]);
+    expect(dogs[2].actions).toContain('hang its head');
+  });
+
+  it('makes no subject of a colour or other adjective: they are attributes of the noun (heuristic-v1 did)', () => {
+    expect(deriveStructuredThink('', ['Yellow and blue birds fly over the lake.'])).toEqual([{ subject: 'Birds', attributes: ['yellow', 'blue'], actions: ['fly over the lake'] }]);
+    expect(deriveStructuredThink('', ['A large and fluffy dog backed away.'])).toEqual([{ subject: 'Dog', attributes: ['large', 'fluffy'], actions: ['back away'] }]);
+    expect(deriveStructuredThink('', ['A red dashed line snakes across the map.'])).toEqual([{ subject: 'Line', attributes: ['red', 'dashed'], actions: ['snake across the map'] }]);
+  });
+
+  it('reads verbs the tagger takes for nouns or adjectives from their position', () => {
+    expect(deriveStructuredThink('', ['The woman wearing a hat smiles at the boy.'])).toEqual([{ subject: 'Woman', attributes: ['wearing a hat'], actions: ['smile at the boy'] }]);
+    expect(deriveStructuredThink('', ['Snoopy dances on the roof.'])[0].actions).toEqual(['dance on the roof']);
+    expect(deriveStructuredThink('', ['The man spread his arms wide.'])[0].actions).toEqual(['spread his arms wide']);
+    expect(deriveStructuredThink('', ['A black dog scared the cat.'])[0].actions).toEqual(['scare the cat']);
   });
 
   it('handles real DREAM-1K lines (clips 151, 221, 501)', () => {
@@ -110,7 +141,7 @@ describe('deriveStructuredThink', () => {
     expect(actions / dream.length).toBeGreaterThan(5);
   }, 30_000);
 
-  it('is labelled as a heuristic', () => {
-    expect(HEURISTIC_THINK_SOURCE).toMatch(/heuristic.*not Qwen2\.5-72B/);
+  it('is labelled as a heuristic, with its version', () => {
+    expect(HEURISTIC_THINK_SOURCE).toMatch(/^heuristic-v2 .*not Qwen2\.5-72B/);
   });
 });

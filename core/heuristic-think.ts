@@ -1,141 +1,43 @@
 /**
- * Offline, rule-based structured-think annotation: subjects with attributes and actions derived from a
- * caption and its human event list. The paper (Appendix C, Fig. 5) made these annotations with
- * Qwen2.5-72B from captions; no LLM is available offline, so this is a HEURISTIC stand-in that follows
- * Fig. 5's rules where a few regular expressions can:
- *  - a subject is a noun (head of the event sentence's grammatical subject; adjectives become attributes),
+ * Offline structured-think annotation: subjects with attributes and actions derived from a caption and
+ * its human event list. The paper (Appendix C, Fig. 5) made these annotations with Qwen2.5-72B from
+ * captions; no LLM is available offline, so this is a HEURISTIC stand-in that follows Fig. 5's rules
+ * where a part-of-speech tagger and a few structural rules can:
+ *  - a subject is a noun: the head of the event sentence's grammatical subject (adjectives before it
+ *    become attributes, so "Yellow and blue birds fly" gives Birds [yellow, blue], not Yellow),
  *  - every action is a verb phrase with the verb in its base form ("picks up the cup" → "pick up the cup"),
  *  - every subject has at least one action, actions are not repeated and stay in event order,
  *  - camera movements and scene changes are not actions (events whose subject is the camera are skipped),
- *  - attributes are not verbs: clothes ("wearing …", "in a red shirt"), "with …" phrases, adjectives.
+ *  - attributes are not verbs: clothes ("wearing …", "in a red shirt"), "with …" phrases, adjectives,
+ *  - "the main subjects must be clearly defined individuals": a group ("a group of characters",
+ *    "two black dogs") is its own subject, apart from the individuals of its kind; differently
+ *    described individuals ("the little dog", "the large dog") are kept apart.
  * Pronouns (he / she / they / it) are merged into the last matching subject.
+ *
+ * Part-of-speech tags and lemmas come from wink-nlp (core/nlp.ts); the lists left here are meaning the
+ * tagger does not know (gender of nouns, clothing, words that name groups, camera and scene words).
+ * The lite model mistags some verbs after a noun ("The woman wearing a hat smiles": "smiles" NOUN;
+ * "clenched his fists": ADJ); `repairVerbs` re-reads those from their position.
  *
  * Pure: no I/O. Label every stored annotation with `HEURISTIC_THINK_SOURCE`.
  */
+import { nounLemma, readsAsVerb, tagText, verbLemma, type TaggedToken } from './nlp';
 import type { ThinkSubject } from './types';
 
-export const HEURISTIC_THINK_SOURCE = 'heuristic-v1 (offline, not Qwen2.5-72B)';
+export const HEURISTIC_THINK_SOURCE = 'heuristic-v2 (offline, wink-nlp tagger; not Qwen2.5-72B)';
 
 // ---------------------------------------------------------------------------------------------
-// Word lists
-
-const VERBS_BASE = `
-accelerate accept achieve act add adjust admire adopt advance aim allow alter amble answer appear applaud apply
-approach argue arrange arrive ascend ask assemble assist assume attach attack attempt avoid awake bake balance bang
-bark bathe bat battle be bear beat become beg begin bend bet bite blast bleed blink block blow board boil bolt bomb bounce bow
-box brace brake break breathe bring brush bump burn burst bury button buy call calm camp carry carve cast catch cause
-celebrate change charge chase chat check cheer chew chop circle clap clean clear click climb cling clip close clutch
-coil collapse collect collide color comb come command complete conclude confront contain continue control cook cool
-cough count cover crack crash crawl create creep cross crouch crush cry cuddle cup curl cut dance dart dash deal deflect
-deliver demonstrate descend dig dip direct disappear discover dismount display dive do dodge drag drain draw dress drift
-drink drip drive drop dry duck dump dunk eat eject embrace emerge emit empty end engage enter erupt escape examine exit
-expand explain explode express extend face fade fail fall fasten feed feel fetch fight fill find finish fire fix flap
-flash flee flick flinch flip float flow flutter fly focus fold follow force form free freeze frown gallop gather gaze
-gesture get give glance glare glide go grab grasp graze greet grin grind grip groom grow growl guard guide hammer hand
-handle hang happen head hear help hide hit hold hook hop hover hug hurl hurry ignore illuminate inflate insert inspect
-intercept introduce jab jerk jog join joke jump keep kick kill kiss kneel knit knock knot label land laugh launch lay lead
-lean leap learn leave lick lie lift light line listen load lock look loosen lose lower lunge make manipulate march mark
-massage measure melt mix mount move mow nod notice observe obtain occur offer open operate order overtake pace paddle
-paint pan park pass pat pause pay peck peek peel peer perch perform pet pick pierce pile pinch place plant play plunge
-point poke polish pop pose position pound pour practice praise pray prepare present press proceed produce protect pull
-pump punch push put raise rake reach react read receive record reel reflect release remain remove repair repeat replace
-rescue reset rest retract retreat retrieve return reveal ride ring rinse rip rise roar rock roll rotate row rub run rush
-sail salute save saw say scan scatter scoop score scrape scratch scream scroll scrub search secure see seize send serve
-set settle sew shake share shave shift shine shiver shoot shout shove show shower shrug shuffle shut sing sink sip sit
-skate ski skid skip slam slap slice slide slip slow smash smell smile smirk smoke snap snatch sneak sniff snuggle soak
-soar sort speak speed spill spin spit splash split spray spread sprint squat squeeze squirt stab stack stagger stamp
-stand stare start stay steer step stick stir stomp stop store straighten stretch strike stroke stroll struggle stuff
-stumble submerge suck support surf surround swallow sway sweep swerve swim swing swipe switch swoop tackle take talk tap
-taste teach tear tease tell test thank throw thrust tickle tie tighten tilt tip toss touch tow trace track transform
-trap travel tread trim trip try tug tumble turn twirl twist type unfold unlock unzip use vanish wag wait wake walk wander
-wash watch water wave wear weave weigh welcome whip whirl whisper whistle wield win wink wipe withdraw wobble work wrap
-wrestle write yank yawn yell zip zoom spark showcase ascend dribble gaze swerve glow crouch nudge dangle fling hurdle
-sniff glimpse stabilize steady drag scurry scramble dash shatter crumble topple spill sprinkle knead stir whisk fry
-grill roast serve plate gobble munch nibble chomp lap paw claw pounce prowl purr hiss howl bark chirp tweet buzz
-hum clink clank rattle jingle swish swat smack thump bash tap drum strum pluck bow fiddle pedal cycle skateboard
-snowboard surf kayak canoe row swim dive snorkel float drift bob wade splash sprint jog trot gallop canter hop skip
-bounce vault flip somersault cartwheel tumble roll crawl slither wriggle squirm writhe twitch tremble quiver shudder
-sneeze cough hiccup gasp pant sigh sob weep wail moan groan grunt snort chuckle giggle cackle grimace pout scowl
-sneer beam blush clench unclench loosen relax stiffen tense hunch slouch sprawl recline rest nap doze fidget
-mumble mutter murmur stammer announce declare exclaim reply respond converse discuss interview converse greet wave
-handshake embrace cuddle caress fondle nuzzle lick groom sniff feed chew spit drool dribble shoot pass block tackle
-dunk serve volley smash lob spike punt kick head save goal defend attack capture film record depict feature
-ignite spiral waft adorn don backtrack wield discard synchronize dim extinguish decrease increase locate disembark
-approach ripen sprout bloom wilt flicker glitter sparkle shimmer rain snow pour drizzle cascade gush ooze seep
-flood sweep devour hunt stalk sneak ambush bounce rebound dribble juggle toss flick hurl scatter spray sprinkle
-brandish swing slash stab parry shield duel punch kick elbow knee headbutt grapple pin tackle sprint outrun
-overtake swerve veer drift brake accelerate reverse park honk steer fold unfold wrap unwrap tie untie button
-unbutton zip lace comb brush braid shave apply rub massage scrub rinse wash dry iron hang drape coat season
-marinate garnish simmer boil steam whip sift blend measure slice dice mince peel grate squeeze
-miss widen narrow tidy surge invert exert transfer reposition prop navigate swirl recede wiggle huddle fake
-`;
-
-const IRREGULAR: Record<string, string> = {
-  stood: 'stand', sat: 'sit', ran: 'run', went: 'go', gone: 'go', came: 'come', took: 'take', taken: 'take',
-  gave: 'give', given: 'give', got: 'get', gotten: 'get', held: 'hold', threw: 'throw', thrown: 'throw',
-  caught: 'catch', brought: 'bring', fell: 'fall', fallen: 'fall', said: 'say', saw: 'see', seen: 'see',
-  made: 'make', left: 'leave', felt: 'feel', found: 'find', began: 'begin', begun: 'begin', broke: 'break',
-  broken: 'break', drew: 'draw', drawn: 'draw', drove: 'drive', driven: 'drive', ate: 'eat', eaten: 'eat',
-  flew: 'fly', flown: 'fly', grew: 'grow', grown: 'grow', knew: 'know', known: 'know', lay: 'lie', laid: 'lay',
-  led: 'lead', lost: 'lose', met: 'meet', paid: 'pay', rode: 'ride', ridden: 'ride', rang: 'ring', rose: 'rise',
-  risen: 'rise', sang: 'sing', sung: 'sing', sank: 'sink', shook: 'shake', shaken: 'shake', shot: 'shoot',
-  slid: 'slide', spoke: 'speak', spoken: 'speak', spun: 'spin', stole: 'steal', struck: 'strike', swam: 'swim',
-  swung: 'swing', taught: 'teach', tore: 'tear', torn: 'tear', told: 'tell', thought: 'think', woke: 'wake',
-  wore: 'wear', worn: 'wear', won: 'win', wrote: 'write', written: 'write', bent: 'bend', bit: 'bite',
-  bitten: 'bite', blew: 'blow', blown: 'blow', bought: 'buy', built: 'build', dealt: 'deal', dug: 'dig',
-  fed: 'feed', fought: 'fight', fled: 'flee', hung: 'hang', hid: 'hide', hidden: 'hide', kept: 'keep',
-  knelt: 'kneel', leapt: 'leap', lit: 'light', meant: 'mean', sent: 'send', slept: 'sleep', spent: 'spend',
-  stuck: 'stick', swept: 'sweep', wept: 'weep', withdrew: 'withdraw', did: 'do', done: 'do', had: 'have',
-  has: 'have', was: 'be', were: 'be', is: 'be', are: 'be', am: 'be', been: 'be', dove: 'dive', froze: 'freeze',
-  frozen: 'freeze', chose: 'choose', became: 'become', overtook: 'overtake', arose: 'arise', awoke: 'awake',
-  clung: 'cling', flung: 'fling', strode: 'stride', sped: 'speed', spat: 'spit', lent: 'lend', wove: 'weave',
-  sought: 'seek', stung: 'sting', slung: 'sling', sprang: 'spring', sprung: 'spring', does: 'do', goes: 'go',
-};
-
-/** Past forms identical to the base form: recognised as verbs after a subject noun. */
-const SAME_FORM_PAST = new Set(['put', 'hit', 'cut', 'set', 'let', 'shut', 'split', 'spread', 'cast', 'burst', 'hurt', 'beat', 'thrust', 'read', 'quit']);
-
-const AUXILIARIES = new Set(['is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'has', 'have', 'had', 'does', 'do', 'did', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'must']);
-
-const DETERMINERS = new Set([
-  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'some', 'several', 'many', 'both', 'each', 'every', 'all',
-  'another', 'other', 'same', 'first', 'second', 'third', 'last', 'final', 'few', 'one', 'two', 'three', 'four', 'five',
-  'six', 'seven', 'eight', 'nine', 'ten', 'multiple', 'various', 'most', 'any', 'no', 'former', 'latter', 'remaining', 'main',
-]);
-
-const LEADING_ADVERBS = new Set([
-  'then', 'next', 'finally', 'later', 'afterwards', 'afterward', 'meanwhile', 'suddenly', 'eventually', 'subsequently',
-  'again', 'also', 'now', 'first', 'firstly', 'initially', 'lastly', 'soon', 'immediately', 'simultaneously', 'still',
-]);
-
-const MID_ADVERBS = new Set([
-  'then', 'also', 'again', 'still', 'just', 'suddenly', 'slowly', 'quickly', 'finally', 'gradually', 'immediately',
-  'repeatedly', 'continuously', 'first', 'eventually', 'gently', 'briefly', 'carefully', 'both', 'all', 'each', 'together',
-  'simultaneously', 'constantly', 'further', 'subsequently', 'once', 'never', 'not', 'always', 'only', 'rapidly',
-  'half', 'partially', 'fully', 'nearly', 'almost', 'barely', 'partly', 'completely', 'directly', 'initially',
-]);
-
-const QUANTITY_NOUNS = new Set(['group', 'row', 'pair', 'couple', 'team', 'crowd', 'number', 'bunch', 'herd', 'flock', 'line', 'set', 'lot', 'one', 'few', 'some', 'both', 'all', 'each', 'several', 'most', 'pack', 'swarm', 'school', 'troop', 'series', 'band', 'gang', 'squad', 'pile', 'stack', 'two', 'three', 'four', 'none', 'many']);
-
-/** Subjects that are not subjects per Fig. 5 (camera moves, scene changes, the video itself). */
-const NON_SUBJECTS = new Set(['camera', 'scene', 'video', 'shot', 'screen', 'picture', 'footage', 'frame', 'view', 'image', 'clip', 'lens', 'background', 'text', 'subtitle', 'subtitles', 'caption', 'captions', 'title', 'perspective', 'angle', 'shots', 'scenes', 'frames', 'cut', 'transition', 'close-up', 'closeup', 'focus', 'there', 'here', 'what', 'which', 'who', 'everything', 'something', 'nothing', 'lighting', 'light', 'sound', 'music', 'word', 'words']);
-
-const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'you', 'him', 'her', 'them']);
-const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its', 'my', 'our', 'your']);
+// What the tagger does not know
 
 const MALE = new Set(['man', 'boy', 'father', 'dad', 'gentleman', 'guy', 'king', 'prince', 'husband', 'son', 'brother', 'uncle', 'grandfather', 'grandpa', 'male', 'monk', 'priest', 'businessman', 'policeman', 'actor', 'waiter', 'groom', 'sir', 'lad', 'fisherman', 'chef', 'boss', 'player', 'soldier', 'warrior', 'pirate', 'boxer', 'spongebob', 'patrick', 'mario', 'snoopy']);
 const FEMALE = new Set(['woman', 'girl', 'mother', 'mom', 'lady', 'queen', 'princess', 'wife', 'daughter', 'sister', 'aunt', 'grandmother', 'grandma', 'female', 'actress', 'waitress', 'bride', 'witch', 'nun', 'policewoman', 'businesswoman', 'ballerina', 'mermaid']);
 const PERSON = new Set([...MALE, ...FEMALE, 'person', 'child', 'kid', 'baby', 'toddler', 'character', 'worker', 'individual', 'athlete', 'adult', 'teenager', 'student', 'teacher', 'doctor', 'nurse', 'driver', 'rider', 'skier', 'goalkeeper', 'opponent', 'referee', 'spectator', 'audience', 'someone', 'officer', 'guard', 'dancer', 'singer', 'astronaut', 'customer', 'cook', 'people', 'member', 'friend', 'host', 'performer', 'passenger', 'pedestrian', 'cyclist', 'surfer', 'swimmer', 'climber', 'diver', 'fighter', 'hunter', 'farmer', 'artist', 'musician', 'crowd', 'team']);
 
-const ADJECTIVES = new Set(`
-red orange yellow green blue purple pink brown black white gray grey silver golden gold beige dark light bright pale
-big small large little tiny huge giant tall short long old young elderly new fat thin slim chubby bald blond blonde
-brunette curly straight wet dry hot cold warm cute pretty beautiful handsome ugly angry happy sad scared frightened
-excited shy calm wild little middle-aged older younger elder baby adult male female masked hooded bearded naked
-shirtless barefoot animated cartoon fluffy furry striped spotted colorful plain muddy dirty clean wooden metal
-plastic glass stone leather heavy strong weak fast slow busy lone single main same other right left front back
-injured wounded sleeping smiling crying laughing standing sitting running walking lying flying floating burning
-`.trim().split(/\s+/));
+/** Subjects that are not subjects per Fig. 5 (camera moves, scene changes, the video itself). */
+const NON_SUBJECTS = new Set(['camera', 'scene', 'video', 'shot', 'screen', 'picture', 'footage', 'frame', 'view', 'image', 'clip', 'lens', 'background', 'text', 'subtitle', 'caption', 'title', 'perspective', 'angle', 'cut', 'transition', 'close-up', 'closeup', 'focus', 'there', 'here', 'what', 'which', 'who', 'everything', 'something', 'nothing', 'lighting', 'light', 'sound', 'music', 'word']);
+
+/** Nouns that name a group of what follows "of" ("a group of characters", "a pair of hands"). */
+const GROUP_NOUNS = new Set(['group', 'crowd', 'pair', 'couple', 'team', 'herd', 'flock', 'row', 'line', 'bunch', 'pack', 'swarm', 'troop', 'band', 'number', 'set', 'school', 'gang', 'squad', 'series', 'pile', 'stack', 'lot']);
 
 const CLOTHING = new Set(`
 shirt t-shirt dress suit jacket coat hat cap pants jeans skirt uniform clothes clothing top sweater hoodie shoes
@@ -146,105 +48,48 @@ overalls swimsuit bikini tuxedo kimono cape sleeves sleeve collar belt boot shoe
 
 const COLORS = new Set('red orange yellow green blue purple pink brown black white gray grey silver golden gold beige'.split(' '));
 
-const ATTRIBUTE_STOPWORDS = new Set(['while', 'as', 'who', 'that', 'which', 'then', 'when', 'where', 'whose', 'before', 'after', 'until', 'because', 'but', 'so']);
+/** Participles that describe a subject ("the woman wearing a hat smiles") rather than its action. */
+const ATTRIBUTE_PARTICIPLES = new Set(['wear', 'dress', 'hold', 'carry', 'sit', 'stand', 'lie', 'ride', 'have', 'clothe', 'clad', 'sport']);
 
-const VERB_LEXICON = new Set(VERBS_BASE.trim().split(/\s+/));
+/** "the other man" / "another man" / "the first man": which individual of a kind a mention means. */
+const ORDINALS: Record<string, 'other' | 'another' | 'first'> = {
+  other: 'other', second: 'other', latter: 'other', another: 'another', first: 'first', same: 'first', former: 'first',
+};
+
+/** Adjectives that count or order rather than describe ("other", "more", "several"): never attributes. */
+const QUANTIFYING = new Set(['other', 'another', 'same', 'first', 'second', 'third', 'fourth', 'fifth', 'last', 'next', 'former', 'latter', 'more', 'most', 'many', 'several', 'various', 'different', 'few', 'such', 'certain', 'remaining', 'additional', 'numerous', 'countless', 'main', 'only']);
+
+/** Determiners that take a plural mention as every individual of the kind ("both characters go up"). */
+const DISTRIBUTIVE = new Set(['both', 'all', 'each', 'every']);
+
+const POSSESSIVE_PRONOUNS: Record<string, string> = { his: 'he', her: 'she', their: 'they', its: 'it', my: 'i', our: 'we', your: 'you' };
 
 // ---------------------------------------------------------------------------------------------
-// Morphology
+// Words (exported for the local backend's captions and for tests)
 
-function lexiconHas(w: string): boolean {
-  return VERB_LEXICON.has(w);
+/** Base form of an inflected verb ("picks" → "pick", "danced" → "dance", "stood" → "stand"); tagger lemma. */
+export function toBaseForm(word: string): string {
+  return verbLemma(word);
+}
+
+/** Singular of a noun ("children" → "child", "birds" → "bird", "glasses" → "glass"); tagger lemma. */
+export function singularize(noun: string): string {
+  return nounLemma(noun);
+}
+
+/** Nouns the lemmatiser keeps as they are although they are plural. */
+const PLURAL_AS_IS = new Set(['people', 'police', 'cattle']);
+
+/** Whether a noun is plural ("dogs", "men", "people"), for realising captions with the right verb form. */
+export function isPluralNoun(noun: string): boolean {
+  const w = noun.toLowerCase();
+  return PLURAL_AS_IS.has(w) || nounLemma(w) !== w;
 }
 
 /**
- * Base form of an inflected verb ("picks" → "pick", "danced" → "dance", "running" → "run",
- * "stood" → "stand"). Uses a verb lexicon, then suffix rules for unknown verbs.
+ * Third-person-singular form of a base verb, for realising captions from actions (text generation,
+ * which the tagger does not do; regular English spelling rules plus the four irregular forms).
  */
-export function toBaseForm(word: string): string {
-  const w = word.toLowerCase();
-  if (IRREGULAR[w]) return IRREGULAR[w];
-  if (lexiconHas(w)) return w;
-  const candidates: string[] = [];
-  if (w.endsWith('ies') && w.length > 4) candidates.push(w.slice(0, -3) + 'y');
-  if (w.endsWith('es')) candidates.push(w.slice(0, -2));
-  if (w.endsWith('s') && !w.endsWith('ss')) candidates.push(w.slice(0, -1));
-  if (w.endsWith('ied') && w.length > 4) candidates.push(w.slice(0, -3) + 'y');
-  if (w.endsWith('ed')) {
-    const stem = w.slice(0, -2);
-    candidates.push(stem, stem + 'e');
-    if (/([bdgklmnprtz])\1$/.test(stem)) candidates.push(stem.slice(0, -1));
-    if (w.endsWith('ed')) candidates.push(w.slice(0, -1));
-  }
-  if (w.endsWith('ing') && w.length > 4) {
-    const stem = w.slice(0, -3);
-    candidates.push(stem, stem + 'e');
-    if (/([bdgklmnprtz])\1$/.test(stem)) candidates.push(stem.slice(0, -1));
-    if (stem.endsWith('y')) candidates.push(stem.slice(0, -1) + 'ie');
-  }
-  for (const c of candidates) if (lexiconHas(c)) return c;
-  // Unknown verb: rule-based guess.
-  if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
-  if (/(ches|shes|sses|xes|zes|oes)$/.test(w)) return w.slice(0, -2);
-  if (w.endsWith('ied') && w.length > 4) return w.slice(0, -3) + 'y';
-  if (w.endsWith('ed') || w.endsWith('ing')) {
-    const stem = w.endsWith('ed') ? w.slice(0, -2) : w.slice(0, -3);
-    if (/([bdgmnprtz])\1$/.test(stem)) return stem.slice(0, -1);
-    if (/(?:[cvzu]|[^aeiou][aeiou][bcdfgkmnprstvz]|ag|rg|ng)$/.test(stem) && stem.length <= 5) return stem + 'e';
-    if (/(?:[cvz]|dg|rs|ns|ls|us)$/.test(stem)) return stem + 'e';
-    return stem;
-  }
-  if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
-  return w;
-}
-
-/** Is this token an inflected verb form (3rd person -s, -ed, -ing, irregular past)? */
-function isInflectedVerb(w: string): boolean {
-  if (IRREGULAR[w] && !AUXILIARIES.has(w)) return true;
-  if (w.includes('-') || w.length < 3) return false;
-  if (/(s|ed|ing)$/.test(w)) {
-    if (lexiconHas(w) && !w.endsWith('s')) return false; // base verb that happens to end in -ed/-ing is not inflected
-    const base = toBaseForm(w);
-    return base !== w && lexiconHas(base);
-  }
-  return false;
-}
-
-const IRREGULAR_PLURALS: Record<string, string> = {
-  men: 'man', women: 'woman', children: 'child', people: 'person', feet: 'foot', teeth: 'tooth', mice: 'mouse',
-  geese: 'goose', policemen: 'policeman', firemen: 'fireman', gentlemen: 'gentleman', businessmen: 'businessman',
-  fishermen: 'fisherman', sheep: 'sheep', fish: 'fish', deer: 'deer', police: 'police', wolves: 'wolf',
-  knives: 'knife', leaves: 'leaf', lives: 'life', thieves: 'thief', halves: 'half', calves: 'calf', elves: 'elf',
-};
-
-export function singularize(noun: string): string {
-  const w = noun.toLowerCase();
-  if (IRREGULAR_PLURALS[w]) return IRREGULAR_PLURALS[w];
-  if (w.length <= 3) return w;
-  if (/(ss|us|is|ous)$/.test(w)) return w;
-  if (w.endsWith('ies')) return w.slice(0, -3) + 'y';
-  if (/(ches|shes|xes|sses|zes)$/.test(w)) return w.slice(0, -2);
-  if (w.endsWith('s')) return w.slice(0, -1);
-  return w;
-}
-
-const PLURAL_INVARIANT = new Set(['dice', 'sheep', 'fish', 'deer', 'police', 'people', 'cattle', 'staff', 'crew', 'audience', 'family', 'couple']);
-
-function isPluralNoun(w: string): boolean {
-  const l = w.toLowerCase();
-  if (PLURAL_INVARIANT.has(l)) return true;
-  if (IRREGULAR_PLURALS[l] && IRREGULAR_PLURALS[l] !== l) return true;
-  return singularize(l) !== l;
-}
-
-function isAdjective(w: string): boolean {
-  const l = w.toLowerCase();
-  if (ADJECTIVES.has(l)) return true;
-  if (l.includes('-')) return true; // "pumpkin-headed", "long-haired", "middle-aged"
-  return /(ful|ous|ive|ish|less|ed|ic|able|ible)$/.test(l) && l.length > 4;
-}
-
-/** Third-person-singular form of a base verb, for realising captions from actions. */
 export function toThirdPerson(base: string): string {
   const w = base.toLowerCase();
   if (w === 'be') return 'is';
@@ -257,149 +102,176 @@ export function toThirdPerson(base: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sentence analysis
+// Tagged clauses
 
-interface Token {
-  text: string;
-  lower: string;
+interface Token extends TaggedToken {
+  /** Position in the clause. */
+  i: number;
 }
 
-function tokenize(s: string): Token[] {
-  return s
-    .replace(/[“”"]/g, '')
-    .replace(/([,;:.!?])/g, ' $1 ')
-    .split(/\s+/)
-    .filter((t) => t.length > 0)
-    .map((t) => ({ text: t, lower: t.toLowerCase() }));
+function isPunct(t: Token | undefined): boolean {
+  return t !== undefined && (t.pos === 'PUNCT' || t.pos === 'SYM');
 }
 
-function isPunct(t: Token): boolean {
-  return /^[,;:.!?]$/.test(t.text);
+function isComma(t: Token | undefined): boolean {
+  return t !== undefined && t.text === ',';
 }
+
+function isVerb(t: Token | undefined): boolean {
+  return t !== undefined && (t.pos === 'VERB' || t.pos === 'AUX');
+}
+
+function isNominal(t: Token | undefined): boolean {
+  return t !== undefined && (t.pos === 'NOUN' || t.pos === 'PROPN');
+}
+
+/** A plural noun ("dogs", "men"); "people" and similar nouns the lemmatiser keeps as they are. */
+function isPluralToken(t: Token): boolean {
+  return isNominal(t) && ((t.lemma !== t.lower && !/ing$/.test(t.lower)) || PLURAL_AS_IS.has(t.lower));
+}
+
+/** Pronouns that refer back to a subject (resolved by gender and number); "someone", "others" are subjects. */
+const PERSONAL_PRONOUNS = new Set(['he', 'she', 'it', 'they', 'him', 'her', 'them', 'we', 'i', 'you']);
+
+/** -ing / -ed / irregular past forms: a verb that, without an auxiliary, may describe its noun. */
+function isParticiple(t: Token): boolean {
+  return t.pos === 'VERB' && t.lemma !== t.lower && (/ing$/.test(t.lower) || /(ed|en|wn|ung|ought|lad)$/.test(t.lower)) && !/s$/.test(t.lower);
+}
+
+/**
+ * A participle that, without an auxiliary, describes the subject rather than being its verb: any
+ * "-ing" form ("the boy running fast falls"), and the past participles of wearing / holding / sitting
+ * ("a man dressed in red walks"). Other "-ed" forms are read as the past tense ("Woman used ID card").
+ */
+function isAttributeParticiple(t: Token): boolean {
+  return isParticiple(t) && (/ing$/.test(t.lower) || ATTRIBUTE_PARTICIPLES.has(t.lemma));
+}
+
+/**
+ * A verb form used as a modifier of the next noun: a participle after an article or adjective ("the
+ * sleeping baby", "a red dashed line"), a base form after an article, preposition or possessive
+ * ("with monitor head", "the man's gaze follows": "gaze" is the noun the tagger took for a verb).
+ */
+function isPrenominal(tokens: Token[], i: number): boolean {
+  const t = tokens[i];
+  const prev = tokens[i - 1];
+  if (t.pos !== 'VERB' || prev === undefined || prev.pos === 'AUX') return false;
+  if (prev.pos === 'PART' && /^'s?$/.test(prev.lower)) return true;
+  if (!isNominal(tokens[i + 1])) return false;
+  if (isParticiple(t)) return ['DET', 'ADJ', 'NUM'].includes(prev.pos);
+  return t.lemma === t.lower && ['DET', 'ADP'].includes(prev.pos);
+}
+
+/** Words the tagger may take for a noun after the subject's head that never head it ("the character half kneels"). */
+const NEVER_HEADS = new Set(['half', 'both', 'all', 'each', 'alone', 'together', 'too', 'also', 'again']);
+
+/** What can follow a verb: nothing, punctuation, a determiner, pronoun, preposition, adverb, particle. */
+function looksLikePredicateStart(next: Token | undefined): boolean {
+  return next === undefined || isPunct(next) || ['DET', 'PRON', 'ADP', 'ADV', 'PART', 'NUM'].includes(next.pos);
+}
+
+/**
+ * Re-reads verbs the lite tagger took for nouns or adjectives ("The woman wearing a hat smiles at …",
+ * "Man lifts handlebars of bicycle", "The boy clenched his fists", "Two soldiers aim guns", "The man
+ * spread his arms"). Only before the clause's first finite verb, and only where subject and verb agree:
+ * an "-s" form after a singular noun or he / she / it, a base form after a plural or conjoined
+ * subject, an "-ed" form after any noun, a past form spelled like the base ("spread", "put") before
+ * an article or possessive. The tagger must know the stem as a verb. The first such word wins.
+ */
+function repairVerbs(tokens: Token[]): void {
+  let conjoined = false;
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    const prev = tokens[i - 1];
+    if (isVerb(t) && !isAttributeParticiple(t) && !isPrenominal(tokens, i)) return;
+    // nouns joined ("A man and a girl wave"), not adjectives ("Blue and white car veers right")
+    if (t.pos === 'CCONJ' && tokens.slice(0, i).some((x) => isNominal(x) || x.pos === 'PRON')) conjoined = true;
+    if (t.pos !== 'NOUN' && t.pos !== 'ADJ') continue;
+    // "The group of characters grabs": the verb agrees with the group, not with the noun after "of"
+    const groupOf = isNominal(prev) && tokens[i - 2]?.lower === 'of';
+    // a name the tagger reads as an adjective ("Snoopy dances on"), unless a verb follows ("Glowing stars shine")
+    const after = tokens[i + 1];
+    const adjectiveName =
+      prev.pos === 'ADJ' &&
+      tokens.slice(0, i).every((x) => ['ADJ', 'DET', 'NUM'].includes(x.pos)) &&
+      after?.lower !== 'of' &&
+      (looksLikePredicateStart(after) || (after.pos === 'NOUN' && !readsAsVerb(after.lower)));
+    // "Person in red cheers", "Individual in glasses gestures": the end of the subject's post-modifier;
+    // the verb agrees with the head before the preposition
+    const postAt = tokens.findIndex((x, k) => k > 0 && k < i - 1 && x.pos === 'ADP' && (isNominal(tokens[k - 1]) || tokens[k - 1].pos === 'ADJ'));
+    const modifierEnd = postAt > 0 && (prev.pos === 'ADJ' || isNominal(prev)) && !isPluralToken(tokens[postAt - 1]);
+    // "Player 27 attempts": a number labelling the subject
+    const labelled = prev.pos === 'NUM' && isNominal(tokens[i - 2]);
+    const singular =
+      (isNominal(prev) && (!isPluralToken(prev) || groupOf) && !conjoined) ||
+      (prev.pos === 'PRON' && ['he', 'she', 'it', 'someone', 'somebody', 'everyone', 'everybody', 'nobody', 'anyone'].includes(prev.lower)) ||
+      adjectiveName ||
+      modifierEnd ||
+      labelled;
+    const plural = (isNominal(prev) && (isPluralToken(prev) || conjoined)) || (prev.pos === 'PRON' && ['they', 'we'].includes(prev.lower));
+    if (!singular && !plural) continue;
+    const w = t.lower;
+    const next = tokens[i + 1];
+    let base: string | null = null;
+    // (not before an auxiliary or a past tense: "the dog food bowls are empty", "Elm seeds shook out")
+    const verbFollows = next !== undefined && (next.pos === 'AUX' || (next.pos === 'VERB' && next.lemma !== next.lower && !/(s|ing)$/.test(next.lower)));
+    const sStem = t.lemma !== w ? t.lemma : verbLemma(w);
+    if (singular && t.pos === 'NOUN' && /[^s']s$/.test(w) && sStem !== w && !verbFollows && readsAsVerb(sStem)) base = sStem;
+    else if (/ed$/.test(w) && verbLemma(w) !== w) base = verbLemma(w);
+    else if (plural && t.pos === 'NOUN' && t.lemma === w && !verbFollows && readsAsVerb(w) && (looksLikePredicateStart(next) || conjoined || ['NOUN', 'ADJ', 'VERB', 'CCONJ'].includes(next.pos))) base = w;
+    else if (singular && t.pos === 'NOUN' && t.lemma === w && readsAsVerb(w) && (next?.pos === 'PRON' || next?.pos === 'DET')) base = w;
+    if (base !== null) {
+      tokens[i] = { ...t, pos: 'VERB', lemma: base };
+      return;
+    }
+  }
+}
+
+/** A plural noun the tagger took for a verb right before the clause's auxiliary ("Various spells are cast"). */
+function repairNouns(tokens: Token[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.pos === 'VERB' && /[^s']s$/.test(t.lower) && tokens[i + 1].pos === 'AUX' && tokens.slice(0, i).every((x) => ['ADJ', 'DET', 'NUM'].includes(x.pos))) {
+      tokens[i] = { ...t, pos: 'NOUN', lemma: nounLemma(t.lower) };
+      return;
+    }
+  }
+}
+
+function tagClause(text: string): Token[] {
+  const tokens = tagText(text.replace(/[“”"]/g, '')).map((t, i) => ({ ...t, i }));
+  repairNouns(tokens);
+  repairVerbs(tokens);
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clauses → subject mentions and actions
 
 interface SubjectMention {
   /** Head noun as written. */
   head: string;
-  /** Extra compound words kept in the name ("dough mixer"). */
+  /** Lemma of the head (singular). */
+  lemma: string;
+  /** Nouns before the head kept in the name ("dough mixer", "police officer"). */
   compound: string[];
-  attributes: string[];
-  /** "other"/"another"/"second" → a different individual of the same kind. */
+  /** Adjectives and participles before the head ("little", "floating"). */
+  adjectives: string[];
+  /** Post-modifiers ("in a red shirt", "wearing a hat", "with a head ornament"). */
+  phrases: string[];
   ordinal: 'other' | 'another' | 'first' | null;
   pronoun: string | null;
+  /** A plural noun or a group ("a group of characters"). */
   plural: boolean;
+  /** "both / all / each" before a plural: every individual of the kind. */
+  distributive: boolean;
   /** "the man's hands" → "hands" (the owner is the subject). */
   possessed?: string;
 }
 
 interface ParsedClause {
   subjects: SubjectMention[];
-  action: string;
-}
-
-const PREDICATE_FOLLOWERS = new Set(['up', 'down', 'away', 'forward', 'forwards', 'back', 'backward', 'backwards', 'upward', 'upwards', 'downward', 'downwards', 'around', 'over', 'off', 'out', 'into', 'onto', 'toward', 'towards', 'across', 'through', 'along', 'past', 'on', 'in', 'at', 'to', 'from', 'with', 'above', 'below', 'under', 'behind', 'again', 'slowly', 'quickly', 'forth', 'ahead', 'together', 'apart', 'aside', 'inside', 'outside', 'home', 'closer', 'nearer', 'further', 'their', 'his', 'her', 'its']);
-
-function isVerbAt(tokens: Token[], i: number, npHasHead: boolean, prevPlural: boolean): boolean {
-  const t = tokens[i].lower;
-  if (!npHasHead) return false;
-  if (AUXILIARIES.has(t)) return true;
-  if (isInflectedVerb(t)) return true;
-  if (SAME_FORM_PAST.has(t)) return true;
-  if (prevPlural && lexiconHas(t)) return true;
-  // unknown verbs ("spirals", "ignites", "ripened") after a noun, followed by what usually follows a verb
-  const prev = tokens[i - 1]?.lower ?? '';
-  const next = tokens[i + 1]?.lower;
-  if (t.includes('-') || t.length < 4 || isAdjective(prev) || DETERMINERS.has(prev) || POST_MODIFIER_STARTERS.has(prev)) return false;
-  const nextLooksPredicate = next === undefined || /^[,;:.!?]$/.test(next) || DETERMINERS.has(next) || PREDICATE_FOLLOWERS.has(next) || /ly$/.test(next) || POSSESSIVE_PRONOUNS.has(next);
-  if (/[^s]s$/.test(t) && !isPluralNoun(prev) && nextLooksPredicate) return true;
-  // unknown base-form verb after a plural subject ("Animals widen their eyes")
-  if (prevPlural && nextLooksPredicate && !isPluralNoun(t) && !/(ed|ing)$/.test(t)) return true;
-  if (/ed$/.test(t) && nextLooksPredicate && !CLOTHING.has(next ?? '')) return true;
-  return false;
-}
-
-/** Parse the noun phrase tokens of a grammatical subject into one or more subject mentions. */
-function parseSubjectPhrase(np: Token[]): SubjectMention[] {
-  // conjoined subjects: "A man and a woman"
-  const parts: Token[][] = [[]];
-  for (const t of np) {
-    if (t.lower === 'and' || t.lower === '&') parts.push([]);
-    else parts[parts.length - 1].push(t);
-  }
-  const out: SubjectMention[] = [];
-  for (const part of parts) {
-    const m = parseSingleSubject(part);
-    if (m) out.push(m);
-  }
-  return out;
-}
-
-const POST_MODIFIER_STARTERS = new Set(['in', 'with', 'wearing', 'dressed', 'holding', 'carrying', 'on', 'at', 'from', 'near', 'next', 'behind', 'inside', 'under', 'beside', 'of', 'who', 'that', 'having', 'riding', 'sitting', 'standing', 'lying', 'without', 'by', 'into', 'to']);
-
-function parseSingleSubject(tokens0: Token[]): SubjectMention | null {
-  let tokens = tokens0.filter((t) => !isPunct(t));
-  if (tokens.length === 0) return null;
-  // "A row of warriors" / "one of the men" → the noun after "of"
-  const ofIdx = tokens.findIndex((t) => t.lower === 'of');
-  if (ofIdx > 0) {
-    const before = tokens.slice(0, ofIdx).filter((t) => !DETERMINERS.has(t.lower) || QUANTITY_NOUNS.has(t.lower));
-    const last = before[before.length - 1];
-    if (!last || QUANTITY_NOUNS.has(last.lower)) tokens = tokens.slice(ofIdx + 1);
-  }
-  if (tokens.length === 1 && PRONOUNS.has(tokens[0].lower)) {
-    return { head: tokens[0].lower, compound: [], attributes: [], ordinal: null, pronoun: tokens[0].lower, plural: tokens[0].lower === 'they' };
-  }
-  // possessive: "the man's fingers" / "his hand" → the owner is the subject ("man in driver's seat" is not one)
-  const firstPost = tokens.findIndex((t, i) => i > 0 && POST_MODIFIER_STARTERS.has(t.lower));
-  const coreEnd = firstPost < 0 ? tokens.length : firstPost;
-  const possIdx = tokens.slice(0, coreEnd).findIndex((t) => /'s$|s'$/.test(t.lower) || POSSESSIVE_PRONOUNS.has(t.lower));
-  if (possIdx >= 0) {
-    const t = tokens[possIdx];
-    const possessed = tokens.slice(possIdx + 1, coreEnd).map((x) => x.lower).join(' ') || undefined;
-    if (POSSESSIVE_PRONOUNS.has(t.lower)) {
-      const pr = t.lower === 'his' ? 'he' : t.lower === 'her' ? 'she' : t.lower === 'its' ? 'it' : 'they';
-      if (possIdx === 0) return { head: pr, compound: [], attributes: [], ordinal: null, pronoun: pr, plural: pr === 'they', possessed };
-    } else {
-      const ownerTokens = [...tokens.slice(0, possIdx), { text: t.text.replace(/'s$|'$/, ''), lower: t.lower.replace(/'s$|'$/, '') }];
-      const owner = parseSingleSubject(ownerTokens);
-      return owner ? { ...owner, possessed } : null;
-    }
-  }
-  let ordinal: SubjectMention['ordinal'] = null;
-  const core: Token[] = [];
-  let postStart = tokens.length;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (core.length > 0 && POST_MODIFIER_STARTERS.has(t.lower)) {
-      postStart = i;
-      break;
-    }
-    if (t.lower === 'other' || t.lower === 'second' || t.lower === 'latter') ordinal = ordinal ?? 'other';
-    if (t.lower === 'another') ordinal = 'another';
-    if (t.lower === 'first' || t.lower === 'same' || t.lower === 'former') ordinal = 'first';
-    if (DETERMINERS.has(t.lower) || /^\d+$/.test(t.lower) || MID_ADVERBS.has(t.lower)) continue;
-    core.push(t);
-  }
-  if (core.length === 0) return null;
-  // adjectival head noun phrases like "The injured" are rare; take the last word as head
-  const headTok = core[core.length - 1];
-  const head = headTok.text.replace(/[^A-Za-z0-9'-]/g, '');
-  if (!head) return null;
-  const attributes: string[] = [];
-  const compound: string[] = [];
-  for (const t of core.slice(0, -1)) {
-    if (isAdjective(t.lower)) attributes.push(t.lower);
-    else compound.push(t.text);
-  }
-  if (postStart < tokens.length) {
-    const post = tokens.slice(postStart);
-    const first = post[0].lower;
-    if (first !== 'who' && first !== 'that' && first !== 'of' && post.length > 1) {
-      attributes.push(post.map((t) => t.text).join(' ').toLowerCase());
-    } else if (first === 'of' && post.length > 1) {
-      attributes.push(post.map((t) => t.text).join(' ').toLowerCase());
-    }
-  }
-  return { head, compound, attributes, ordinal, pronoun: null, plural: isPluralNoun(head) };
+  actions: string[];
 }
 
 /** Split a sentence into clauses at "; ", ", then", ", and then", " while ", " as " boundaries. */
@@ -410,143 +282,277 @@ function splitClauses(sentence: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Parse one clause "Subject verb rest" into subject mentions and a base-form action. */
-function parseClause(clause: string): ParsedClause | null {
-  let tokens = tokenize(clause);
-  // drop leading adverbs and a leading "In the distance," style phrase
-  while (tokens.length && (LEADING_ADVERBS.has(tokens[0].lower) || isPunct(tokens[0]) || tokens[0].lower === 'and')) tokens = tokens.slice(1);
-  const comma = tokens.findIndex((t) => t.text === ',');
-  if (comma > 0 && comma <= 6 && ['in', 'at', 'on', 'from', 'after', 'during', 'with', 'as', 'when', 'while', 'before', 'inside', 'outside', 'near', 'behind', 'under'].includes(tokens[0].lower)) {
-    tokens = tokens.slice(comma + 1);
-  }
-  if (tokens.length < 2) return null;
-  if (tokens[0].lower === 'there' || tokens[0].lower === 'it' && tokens[1]?.lower === 'is') return null;
-
-  const subjectless = (): ParsedClause | null => {
-    // subjectless continuation ("… and stood up"): the caller attaches it to the previous subject
-    if (!(isInflectedVerb(tokens[0].lower) || AUXILIARIES.has(tokens[0].lower))) return null;
-    const action = predicateToAction(tokens.filter((t) => !isPunct(t)));
-    return action ? { subjects: [], action } : null;
-  };
-
-  // the main verb: the first verb-like token after a head noun
-  const ATTRIBUTE_PARTICIPLES = new Set(['wearing', 'dressed', 'holding', 'carrying', 'sitting', 'standing', 'lying', 'riding', 'having']);
-  let verbIdx = -1;
-  let npHasHead = false;
-  let sawAnd = false;
-  let prevPlural = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (isPunct(t)) continue;
-    if (npHasHead && isVerbAt(tokens, i, npHasHead, prevPlural)) {
-      if (ATTRIBUTE_PARTICIPLES.has(t.lower)) {
-        // "The woman wearing a hat smiles": "wearing a hat" is an attribute when another verb follows
-        const next = findVerb(tokens, i + 1);
-        if (next > 0) {
-          verbIdx = next;
-          break;
-        }
-      }
-      verbIdx = i;
-      break;
-    }
-    if (t.lower === 'and') sawAnd = true;
-    const possessive = POSSESSIVE_PRONOUNS.has(t.lower) || /'s?$/.test(t.lower);
-    const adverb = npHasHead && /ly$/.test(t.lower) && t.lower.length > 4 && !['family', 'belly', 'jelly', 'bully', 'lily', 'ally', 'fly', 'holly', 'dolly', 'trolley'].includes(t.lower);
-    if (!DETERMINERS.has(t.lower) && !MID_ADVERBS.has(t.lower) && !/^\d+$/.test(t.lower) && !possessive && !adverb) {
-      npHasHead = true;
-      prevPlural = isPluralNoun(t.lower) || sawAnd || ['they', 'we'].includes(t.lower);
-    }
-  }
-  // "Lady coats cucumber with seasoning using chopsticks" / "Man props arm on knee": when no verb was
-  // found, or only a bare participle, an unknown "-s" word right after a singular noun is the verb
-  const end = verbIdx > 0 ? verbIdx : tokens.length;
-  if (verbIdx <= 0 || (/ing$/.test(tokens[verbIdx].lower) && !tokens.slice(0, verbIdx).some((t) => AUXILIARIES.has(t.lower)))) {
-    for (let j = 1; j < end; j++) {
-      const w = tokens[j].lower;
-      const prev = tokens[j - 1].lower;
-      if (/[^s']s$/.test(w) && !isPluralNoun(prev) && !DETERMINERS.has(prev) && !isAdjective(prev) && !POST_MODIFIER_STARTERS.has(prev) && !CLOTHING.has(singularize(w)) && !isPunct(tokens[j - 1])) {
-        verbIdx = j;
-        break;
-      }
-    }
-  }
-  if (verbIdx <= 0) return subjectless();
-  const npTokens = tokens.slice(0, verbIdx).filter((t) => !(MID_ADVERBS.has(t.lower) && t.lower !== 'both' && t.lower !== 'all' && t.lower !== 'each'));
-  // strip trailing adverbs from the subject phrase ("The man slowly")
-  while (npTokens.length && /ly$/.test(npTokens[npTokens.length - 1].lower) && npTokens.length > 1) npTokens.pop();
-  const subjects = parseSubjectPhrase(npTokens);
-  if (subjects.length === 0) return subjectless();
-
-  // the predicate: verb (+ auxiliary handling) and the rest
-  let pred = tokens.slice(verbIdx).filter((t) => !isPunct(t) || t.text === ',');
-  while (pred.length && pred[pred.length - 1].text === ',') pred.pop();
-  let action = predicateToAction(pred);
-  if (!action) return null;
-  // "The man's eyes move" → "move eyes"; "The man's hands play the guitar" → "play the guitar"
-  const possessed = subjects.length === 1 ? subjects[0].possessed : undefined;
-  if (possessed && !action.includes(' ')) action = `${action} ${possessed}`;
-  return { subjects, action };
+function words(tokens: Token[]): string {
+  return tokens
+    .filter((t) => !isComma(t))
+    .map((t) => t.text)
+    .join(' ')
+    .replace(/\s+'s\b/g, "'s")
+    .replace(/\s+n't\b/g, "n't")
+    .toLowerCase()
+    .trim();
 }
 
-/** Index of the first verb-like token at or after `from` (within the clause), or -1. */
-function findVerb(tokens: Token[], from: number): number {
-  for (let j = from; j < tokens.length; j++) {
-    if (isPunct(tokens[j])) return -1;
-    if (j > from && isVerbAt(tokens, j, true, isPluralNoun(tokens[j - 1].lower))) return j;
+/**
+ * A verb phrase as an action with its verb in the base form: "is running fast" → "run fast",
+ * "has picked up the cup" → "pick up the cup", "is happy" → "be happy", "does not move" → "not move".
+ * At most 10 words; null when nothing verbal is left.
+ */
+function verbPhraseToAction(pred: Token[]): string | null {
+  const toks = pred.filter((t) => !isPunct(t) || isComma(t));
+  while (toks.length > 0 && isComma(toks[toks.length - 1])) toks.pop();
+  if (toks.length === 0) return null;
+  const first = toks[0];
+  let head: string;
+  let rest: Token[];
+  if (first.pos === 'AUX' && toks.length > 1) {
+    let k = 1;
+    while (k < toks.length && (toks[k].pos === 'ADV' || (toks[k].pos === 'AUX' && toks[k].lemma === 'be' && k + 1 < toks.length && toks[k + 1].pos === 'VERB'))) {
+      if (toks[k].lower === 'not' || toks[k].lower === "n't") break;
+      k++;
+    }
+    const next = toks[k];
+    if (next && (next.lower === 'not' || next.lower === "n't")) {
+      const verb = toks[k + 1];
+      head = verb && isVerb(verb) ? `not ${verb.lemma}` : 'not';
+      rest = toks.slice(verb && isVerb(verb) ? k + 2 : k + 1);
+    } else if (next && next.pos === 'VERB' && (first.lemma !== 'be' || /ing$/.test(next.lower))) {
+      head = next.lemma;
+      rest = toks.slice(k + 1);
+    } else if (first.lemma === 'be' || first.lemma === 'have') {
+      head = first.lemma;
+      rest = toks.slice(k);
+    } else if (next && isVerb(next)) {
+      head = next.lemma;
+      rest = toks.slice(k + 1);
+    } else {
+      head = first.lemma;
+      rest = toks.slice(1);
+    }
+  } else {
+    head = isVerb(first) ? first.lemma : verbLemma(first.lower);
+    rest = toks.slice(1);
+  }
+  const action = [head, words(rest)].filter((s) => s.length > 0).join(' ').split(/\s+/).slice(0, 10).join(' ').trim();
+  return /\p{L}/u.test(action) ? action : null;
+}
+
+/**
+ * The predicate's verb phrases: the main one and coordinated ones ("clenched his fists, said
+ * something and stood up" → three). A split is a comma or "and" followed by a verb that is not an
+ * attribute participle ("…, holding a cup").
+ */
+function predicateActions(pred: Token[]): string[] {
+  const phrases: Token[][] = [[]];
+  for (let i = 0; i < pred.length; i++) {
+    const t = pred[i];
+    if (phrases[phrases.length - 1].length > 0 && (isComma(t) || (t.pos === 'CCONJ' && t.lower === 'and'))) {
+      let j = i + 1;
+      while (j < pred.length && (isComma(pred[j]) || (pred[j].pos === 'CCONJ' && pred[j].lower === 'and') || pred[j].pos === 'ADV')) j++;
+      const next = pred[j];
+      if (next && next.pos === 'VERB' && !/ing$/.test(next.lower) && !ATTRIBUTE_PARTICIPLES.has(next.lemma)) {
+        phrases.push([]);
+        i = j - 1;
+        continue;
+      }
+    }
+    phrases[phrases.length - 1].push(t);
+  }
+  return phrases.map(verbPhraseToAction).filter((a): a is string => a !== null);
+}
+
+/** Index of the clause's main verb: the first verb after the subject's head, past attribute participles. */
+function mainVerbIndex(tokens: Token[]): number {
+  let sawHead = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (sawHead && isVerb(t)) {
+      const aux = tokens[i - 1]?.pos === 'AUX';
+      if (isPrenominal(tokens, i)) continue;
+      if (isAttributeParticiple(t) && !aux) {
+        // "The woman wearing a hat smiles", "A man dressed in red walks": the participle describes the subject
+        const later = tokens.findIndex((x, j) => j > i && isVerb(x) && !(isAttributeParticiple(x) && tokens[j - 1]?.pos !== 'AUX'));
+        if (later > 0) return later;
+      }
+      return i;
+    }
+    // (an adjective heads when no noun follows it: "An individual walks", "Individual with books walks")
+    if (isNominal(t) || t.pos === 'PRON' || t.pos === 'NUM' || (t.pos === 'ADJ' && (isVerb(tokens[i + 1]) || tokens[i + 1]?.pos === 'ADP'))) sawHead = true;
+    if (isPrenominal(tokens, i)) sawHead = true;
   }
   return -1;
 }
 
-function predicateToAction(pred: Token[]): string | null {
-  if (pred.length === 0) return null;
-  let words = pred.map((t) => t.text);
-  const first = pred[0].lower;
-  if (AUXILIARIES.has(first) && pred.length > 1) {
-    let k = 1;
-    while (k < pred.length && (MID_ADVERBS.has(pred[k].lower) || pred[k].lower === 'being' || pred[k].lower === 'been')) k++;
-    const next = pred[k]?.lower ?? '';
-    const isBe = ['is', 'are', 'was', 'were', 'am', 'be', 'been'].includes(first);
-    const isHave = ['has', 'have', 'had'].includes(first);
-    if (isBe && next.endsWith('ing') && next.length > 4) {
-      words = [toBaseForm(next), ...pred.slice(k + 1).map((t) => t.text)];
-    } else if (isBe) {
-      words = ['be', ...pred.slice(k).map((t) => t.text)];
-    } else if (isHave && (isInflectedVerb(next) || IRREGULAR[next])) {
-      words = [toBaseForm(next), ...pred.slice(k + 1).map((t) => t.text)];
-    } else if (isHave) {
-      words = ['have', ...pred.slice(k).map((t) => t.text)];
-    } else if (['does', 'do', 'did'].includes(first) && next === 'not') {
-      words = ['not', ...pred.slice(k + 1).map((t) => t.text)];
-    } else {
-      words = [toBaseForm(next), ...pred.slice(k + 1).map((t) => t.text)];
+/** Parse one clause "Subject verb rest" into subject mentions and base-form actions. */
+function parseClause(clause: string): ParsedClause | null {
+  let tokens = tagClause(clause);
+  // drop leading adverbs ("Then", "Suddenly,") / conjunctions and an introductory phrase ("In the
+  // distance, …"); an "adverb" right before an adjective or noun is the tagger's miss for an adjective
+  while (tokens.length && (['CCONJ', 'SCONJ', 'INTJ'].includes(tokens[0].pos) || isPunct(tokens[0]) || tokens[0].pos === 'ADV')) {
+    const t = tokens[0];
+    if (t.pos === 'ADV' && !t.stop && !/ly$/.test(t.lower) && !isComma(tokens[1]) && (tokens[1]?.pos === 'ADJ' || isNominal(tokens[1]))) {
+      tokens = [{ ...t, pos: 'ADJ' }, ...tokens.slice(1)];
+      break;
     }
-  } else {
-    words = [toBaseForm(first), ...pred.slice(1).map((t) => t.text)];
+    tokens = tokens.slice(1);
   }
-  // coordinated second verb: "clenched his fists and stood up" → keep the first verb phrase only
-  const cut = words.findIndex((w, i) => i > 0 && (w === ',' || w.toLowerCase() === 'and') && isInflectedVerb((words[i + 1] ?? '').toLowerCase()));
-  if (cut > 0) words = words.slice(0, cut);
-  words = words.filter((w) => w !== ',');
-  if (words.length > 10) words = words.slice(0, 10);
-  const action = words.join(' ').replace(/\s+/g, ' ').trim().toLowerCase();
-  if (!action || !/[a-z]/.test(action)) return null;
-  return action;
+  const comma = tokens.findIndex((t) => isComma(t));
+  if (comma > 0 && comma <= 6 && (tokens[0].pos === 'ADP' || tokens[0].pos === 'SCONJ')) tokens = tokens.slice(comma + 1);
+  tokens = tokens.filter((t) => !(isPunct(t) && !isComma(t))).map((t, i) => ({ ...t, i }));
+  if (tokens.length < 2) return null;
+  if ((tokens[0].lower === 'there' || tokens[0].lower === 'it') && tokens[1].lemma === 'be') return null;
+
+  const verbIdx = mainVerbIndex(tokens);
+  if (verbIdx <= 0) {
+    // subjectless continuation ("… and stood up"): the caller attaches it to the previous subject
+    if (!isVerb(tokens[0])) return null;
+    const actions = predicateActions(tokens);
+    return actions.length > 0 ? { subjects: [], actions } : null;
+  }
+  const np = tokens.slice(0, verbIdx).filter((t) => !(t.pos === 'ADV' && t.i > 0) && !isComma(t) && !(t.i > 0 && NEVER_HEADS.has(t.lower) && isNominal(t)));
+  const subjects = parseSubjectPhrase(np);
+  let actions = predicateActions(tokens.slice(verbIdx));
+  if (actions.length === 0) return null;
+  // "The man's eyes move" → "move eyes"; "The man's hands play the guitar" → "play the guitar"
+  const possessed = subjects.length === 1 ? subjects[0].possessed : undefined;
+  if (possessed && !actions[0].includes(' ')) actions = [`${actions[0]} ${possessed}`, ...actions.slice(1)];
+  if (subjects.length === 0) {
+    // A subject phrase the parser cannot read (e.g. only a pronoun it does not resolve) is not a subject.
+    return np.length === 0 ? { subjects: [], actions } : null;
+  }
+  return { subjects, actions };
 }
 
-/** Further coordinated verb phrases of a clause: "clenched his fists, said something" → ["say something"]. */
-function extraActions(clause: string): string[] {
-  const out: string[] = [];
-  const re = /(?:,\s*and\s+|,\s*|\s+and\s+)([A-Za-z]+)\b([^,;.]*)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(clause)) !== null) {
-    const w = m[1].toLowerCase();
-    if (isInflectedVerb(w) && !['wearing', 'holding', 'dressed'].includes(w)) {
-      const action = predicateToAction(tokenize(`${m[1]}${m[2]}`));
-      if (action) out.push(action);
+/** Parse the noun phrase tokens of a grammatical subject into one or more subject mentions. */
+function parseSubjectPhrase(np: Token[]): SubjectMention[] {
+  // conjoined subjects: "A man and a woman"; adjectives without a noun of their own belong to the
+  // next part's noun ("Yellow and blue birds", "A large and fluffy dog")
+  // ("Child in white and pink" is one subject: no split inside a post-modifier)
+  const parts: Token[][] = [[]];
+  for (const t of np) {
+    const current = parts[parts.length - 1];
+    const inPostModifier = current.some((x, k) => k > 0 && x.pos === 'ADP');
+    if ((t.pos === 'CCONJ' || t.text === '&') && !inPostModifier) parts.push([]);
+    else current.push(t);
+  }
+  const out: SubjectMention[] = [];
+  let carried: Token[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
+    const hasHead = part.some((t) => isNominal(t) || t.pos === 'PRON');
+    const laterHead = parts.slice(k + 1).some((p) => p.some((t) => isNominal(t)));
+    if (!hasHead && laterHead) {
+      carried.push(...part.filter((t) => t.pos === 'ADJ' || t.pos === 'VERB'));
+      continue;
     }
+    const m = parseSingleSubject(part, carried);
+    carried = [];
+    if (m) out.push(m);
   }
   return out;
+}
+
+/** Adjectives and participles before a noun ("little", "dashed"), and -ing words tagged as nouns ("floating matter"). */
+function isAttributeWord(t: Token): boolean {
+  if (QUANTIFYING.has(t.lower)) return false;
+  return t.pos === 'ADJ' || (t.pos === 'VERB' && isParticiple(t)) || (t.pos === 'NOUN' && /ing$/.test(t.lower) && verbLemma(t.lower) !== t.lower);
+}
+
+function parseSingleSubject(tokens0: Token[], carried: Token[]): SubjectMention | null {
+  let tokens = tokens0.filter((t) => !isPunct(t));
+  if (tokens.length === 0) return null;
+  let plural = false;
+  let distributive = tokens.some((t) => DISTRIBUTIVE.has(t.lower));
+  // "A group of warriors" → the warriors, as a group; "one of the men" → a man
+  const ofIdx = tokens.findIndex((t) => t.lower === 'of');
+  if (ofIdx > 0) {
+    const before = tokens.slice(0, ofIdx).filter((t) => t.pos !== 'DET');
+    const last = before[before.length - 1];
+    if (!last || GROUP_NOUNS.has(last.lemma) || last.pos === 'NUM' || last.pos === 'PRON' || DISTRIBUTIVE.has(last.lower)) {
+      plural = last !== undefined && GROUP_NOUNS.has(last.lemma);
+      if (last && DISTRIBUTIVE.has(last.lower)) distributive = true;
+      tokens = tokens.slice(ofIdx + 1);
+      if (last && last.pos === 'NUM' && last.lower === 'one') tokens = tokens.map((t) => (isNominal(t) ? { ...t, text: t.lemma, lower: t.lemma } : t));
+    }
+  }
+  if (tokens.length === 0) return null;
+  const mention = (head: string, lemma: string, extra: Partial<SubjectMention> = {}): SubjectMention => ({
+    head,
+    lemma,
+    compound: [],
+    adjectives: [],
+    phrases: [],
+    ordinal: null,
+    pronoun: null,
+    plural,
+    distributive,
+    ...extra,
+  });
+  if (tokens.length === 1 && tokens[0].pos === 'PRON' && PERSONAL_PRONOUNS.has(tokens[0].lower)) {
+    const p = tokens[0].lower;
+    return mention(p, p, { pronoun: p, plural: p === 'they' || p === 'them' || p === 'we' });
+  }
+  // possessive: "the man's fingers" / "his hand" → the owner is the subject ("man in driver's seat" is not one)
+  const firstPost = tokens.findIndex(
+    (t, i) =>
+      i > 0 &&
+      (t.pos === 'ADP' ||
+        (t.pos === 'VERB' && isParticiple(t) && !isNominal(tokens[i + 1])) ||
+        t.pos === 'SCONJ' ||
+        (t.pos === 'PRON' && ['who', 'that', 'which'].includes(t.lower))),
+  );
+  const coreEnd = firstPost < 0 ? tokens.length : firstPost;
+  const ownIdx = tokens.slice(0, coreEnd).findIndex((t) => t.pos === 'PART' && /^'s?$/.test(t.lower));
+  if (ownIdx > 0) {
+    const possessed = words(tokens.slice(ownIdx + 1, coreEnd)) || undefined;
+    const owner = parseSingleSubject(tokens.slice(0, ownIdx), carried);
+    return owner ? { ...owner, possessed } : null;
+  }
+  const pronounOwner = POSSESSIVE_PRONOUNS[tokens[0].lower];
+  if (pronounOwner !== undefined && tokens.length > 1 && tokens[0].pos !== 'NOUN') {
+    const possessed = words(tokens.slice(1, coreEnd)) || undefined;
+    return mention(pronounOwner, pronounOwner, { pronoun: pronounOwner, plural: pronounOwner === 'they', possessed });
+  }
+
+  let ordinal: SubjectMention['ordinal'] = null;
+  const core: Token[] = [...carried];
+  for (const t of tokens.slice(0, coreEnd)) {
+    const o = ORDINALS[t.lower];
+    if (o && !(o === 'other' && ordinal !== null)) ordinal = o === 'other' ? (ordinal ?? 'other') : o;
+    const functionPronoun = t.pos === 'PRON' && (PERSONAL_PRONOUNS.has(t.lower) || POSSESSIVE_PRONOUNS[t.lower] !== undefined || ['who', 'that', 'which', 'this', 'these', 'those'].includes(t.lower));
+    if (t.pos === 'DET' || t.pos === 'NUM' || functionPronoun || t.pos === 'ADV' || t.pos === 'PART' || ORDINALS[t.lower] || DISTRIBUTIVE.has(t.lower)) {
+      if (t.pos === 'NUM' && t.lower !== 'one') plural = true;
+      continue;
+    }
+    core.push(t);
+  }
+  if (core.length === 0) return null;
+  // head: the last noun of the core; an adjective standing alone is taken as the noun ("an individual")
+  // ("Former observing twin leans": "observing" is a participle the tagger calls a noun; "twin" heads)
+  let headIdx = -1;
+  for (let i = core.length - 1; i >= 0; i--) {
+    if (isNominal(core[i]) && !isAttributeWord(core[i])) {
+      headIdx = i;
+      break;
+    }
+  }
+  if (headIdx < 0) headIdx = core.length - 1;
+  const headTok = core[headIdx];
+  const head = headTok.text.replace(/[^\p{L}\p{N}'-]/gu, '');
+  if (!head) return null;
+  const lemma = isNominal(headTok) ? headTok.lemma : headTok.lower;
+  const adjectives: string[] = [];
+  const compound: string[] = [];
+  for (const t of core.slice(0, headIdx)) {
+    if (isAttributeWord(t)) adjectives.push(t.lower);
+    else if (isNominal(t)) compound.push(t.text);
+  }
+  const phrases: string[] = [];
+  if (firstPost >= 0) {
+    const post = tokens.slice(firstPost);
+    if (!['who', 'that', 'which'].includes(post[0].lower) && post.length > 1) phrases.push(words(post));
+  }
+  return mention(head, lemma, { compound, adjectives, phrases, ordinal, plural: plural || isPluralToken(headTok) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,6 +563,8 @@ interface SubjectState {
   instance: number;
   name: string;
   attributes: string[];
+  /** Single-word descriptors (adjectives) that tell individuals of one kind apart. */
+  adjectives: Set<string>;
   actions: string[];
   plural: boolean;
   lastMention: number;
@@ -568,77 +576,6 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function isPersonKey(key: string): boolean {
-  return PERSON.has(key);
-}
-
-class SubjectTracker {
-  readonly subjects: SubjectState[] = [];
-  private clock = 0;
-
-  resolve(m: SubjectMention): SubjectState | null {
-    this.clock++;
-    if (m.pronoun) return this.resolvePronoun(m.pronoun);
-    const head = m.head.toLowerCase();
-    const key = [...m.compound.map((c) => c.toLowerCase()), singularize(head)].join(' ');
-    if (NON_SUBJECTS.has(singularize(head)) || NON_SUBJECTS.has(head) || m.compound.some((c) => NON_SUBJECTS.has(c.toLowerCase()))) return null;
-    const same = this.subjects.filter((s) => s.key === key);
-    let target: SubjectState | undefined;
-    if (same.length === 0) {
-      target = undefined;
-    } else if (m.ordinal === 'another') {
-      target = undefined;
-    } else if (m.ordinal === 'other') {
-      target = same.length > 1 ? same[same.length - 1] : undefined;
-      if (target === same[0]) target = undefined;
-    } else if (m.ordinal === 'first') {
-      target = same[0];
-    } else {
-      const phraseAttrs = m.attributes.filter((a) => a.includes(' '));
-      if (phraseAttrs.length > 0) {
-        target = same.find((s) => phraseAttrs.some((a) => s.attributes.some((b) => normAttr(b) === normAttr(a))));
-        if (!target) {
-          const withoutPhrase = same.filter((s) => !s.attributes.some((b) => b.includes(' ') && /^(in|wearing|with|dressed)\b/.test(b)));
-          if (withoutPhrase.length > 0) target = withoutPhrase.reduce((a, b) => (a.lastMention >= b.lastMention ? a : b));
-        }
-      } else {
-        target = same.reduce((a, b) => (a.lastMention >= b.lastMention ? a : b));
-      }
-    }
-    if (!target) {
-      target = {
-        key,
-        instance: same.length + 1,
-        name: capitalize([...m.compound, head].join(' ').toLowerCase()),
-        attributes: [],
-        actions: [],
-        plural: m.plural,
-        lastMention: this.clock,
-        heads: new Set(),
-      };
-      this.subjects.push(target);
-    }
-    target.heads.add(head);
-    target.heads.add(singularize(head));
-    for (const a of m.attributes) addUnique(target.attributes, a);
-    target.lastMention = this.clock;
-    return target;
-  }
-
-  private resolvePronoun(p: string): SubjectState | null {
-    if (this.subjects.length === 0) return null;
-    const byRecency = [...this.subjects].sort((a, b) => b.lastMention - a.lastMention);
-    let pick: SubjectState | undefined;
-    if (p === 'he' || p === 'him') pick = byRecency.find((s) => MALE.has(s.key)) ?? byRecency.find((s) => isPersonKey(s.key) && !FEMALE.has(s.key));
-    else if (p === 'she' || p === 'her') pick = byRecency.find((s) => FEMALE.has(s.key)) ?? byRecency.find((s) => isPersonKey(s.key) && !MALE.has(s.key));
-    else if (p === 'they' || p === 'them' || p === 'we') pick = byRecency.find((s) => s.plural);
-    else if (p === 'it') pick = byRecency.find((s) => !isPersonKey(s.key));
-    pick = pick ?? byRecency[0];
-    pick.lastMention = ++this.clock;
-    return pick;
-  }
-}
-
 function normAttr(a: string): string {
   return a.toLowerCase().replace(/\b(a|an|the)\b/g, '').replace(/\s+/g, ' ').trim();
 }
@@ -647,6 +584,88 @@ function addUnique(list: string[], item: string): void {
   const n = normAttr(item);
   if (!n) return;
   if (!list.some((x) => normAttr(x) === n)) list.push(item.trim());
+}
+
+class SubjectTracker {
+  readonly subjects: SubjectState[] = [];
+  private clock = 0;
+
+  /** The subjects a mention refers to (several for "both characters" when they are known individuals). */
+  resolve(m: SubjectMention): SubjectState[] {
+    this.clock++;
+    if (m.pronoun) {
+      const p = this.resolvePronoun(m.pronoun);
+      return p ? [p] : [];
+    }
+    const kind = [...m.compound.map((c) => c.toLowerCase()), m.lemma].join(' ');
+    if (NON_SUBJECTS.has(m.lemma) || NON_SUBJECTS.has(m.head.toLowerCase()) || m.compound.some((c) => NON_SUBJECTS.has(c.toLowerCase()))) return [];
+    if (m.plural && m.distributive) {
+      const individuals = this.subjects.filter((s) => s.key === kind);
+      if (individuals.length >= 2) {
+        for (const s of individuals) s.lastMention = this.clock;
+        return individuals;
+      }
+    }
+    const key = m.plural ? `${kind}:group` : kind;
+    const same = this.subjects.filter((s) => s.key === key);
+    let target: SubjectState | undefined;
+    if (same.length === 0 || m.ordinal === 'another') {
+      target = undefined;
+    } else if (m.ordinal === 'other') {
+      target = same.length > 1 ? same[same.length - 1] : undefined;
+      if (target === same[0]) target = undefined;
+    } else if (m.ordinal === 'first') {
+      target = same[0];
+    } else {
+      const phraseMatch = m.phrases.length > 0 ? same.find((s) => m.phrases.some((a) => s.attributes.some((b) => normAttr(b) === normAttr(a)))) : undefined;
+      const compatible = same.filter((s) => {
+        // "the little dog" is not the "large, fluffy dog"; "the dog" may be either
+        if (m.adjectives.length > 0 && s.adjectives.size > 0 && !m.adjectives.some((a) => s.adjectives.has(a))) return false;
+        // "the man in the suit" is not the man already described "in the driver's seat"
+        if (m.phrases.length > 0 && s.attributes.some((b) => b.includes(' ') && /^(in|wearing|with|dressed)\b/.test(b)) && !phraseMatch) return false;
+        return true;
+      });
+      target = phraseMatch ?? (compatible.length > 0 ? compatible.reduce((a, b) => (a.lastMention >= b.lastMention ? a : b)) : undefined);
+    }
+    if (!target) {
+      target = {
+        key,
+        instance: same.length + 1,
+        name: capitalize([...m.compound, m.head].join(' ').toLowerCase()),
+        attributes: [],
+        adjectives: new Set(),
+        actions: [],
+        plural: m.plural,
+        lastMention: this.clock,
+        heads: new Set(),
+      };
+      this.subjects.push(target);
+    }
+    target.heads.add(m.head.toLowerCase());
+    target.heads.add(m.lemma);
+    for (const a of m.adjectives) {
+      addUnique(target.attributes, a);
+      target.adjectives.add(a);
+    }
+    for (const p of m.phrases) addUnique(target.attributes, p);
+    target.lastMention = this.clock;
+    return [target];
+  }
+
+  private resolvePronoun(p: string): SubjectState | null {
+    if (this.subjects.length === 0) return null;
+    const byRecency = [...this.subjects].sort((a, b) => b.lastMention - a.lastMention);
+    const base = (s: SubjectState) => s.key.replace(/:group$/, '').split(' ').pop() ?? '';
+    const person = (s: SubjectState) => PERSON.has(base(s));
+    let pick: SubjectState | undefined;
+    if (p === 'he' || p === 'him') pick = byRecency.find((s) => MALE.has(base(s)) && !s.plural) ?? byRecency.find((s) => person(s) && !FEMALE.has(base(s)) && !s.plural);
+    else if (p === 'she' || p === 'her') pick = byRecency.find((s) => FEMALE.has(base(s)) && !s.plural) ?? byRecency.find((s) => person(s) && !MALE.has(base(s)) && !s.plural);
+    else if (p === 'they' || p === 'them' || p === 'we') pick = byRecency.find((s) => s.plural);
+    else if (p === 'it') pick = byRecency.find((s) => !person(s) && !s.plural);
+    pick = pick ?? byRecency[0];
+    pick.lastMention = ++this.clock;
+    return pick;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -661,72 +680,61 @@ export interface CaptionMention {
   phrases: string[];
 }
 
-function isHeadPosition(tokens: Token[], i: number): boolean {
-  const next = tokens[i + 1];
-  if (!next || isPunct(next)) return true;
-  const n = next.lower;
-  return (
-    AUXILIARIES.has(n) ||
-    isInflectedVerb(n) ||
-    POST_MODIFIER_STARTERS.has(n) ||
-    ATTRIBUTE_STOPWORDS.has(n) ||
-    n === 'and' ||
-    MID_ADVERBS.has(n) ||
-    /ly$/.test(n) ||
-    (isPluralNoun(tokens[i].lower) && lexiconHas(n))
-  );
-}
-
 /** Mentions of `heads` in the caption (as a noun-phrase head, not a modifier) with the attributes around them. */
 export function captionMentions(caption: string, heads: Set<string>): CaptionMention[] {
   const out: CaptionMention[] = [];
-  const sentences = caption.split(/(?<=[.!?;])\s+/);
-  for (const sentence of sentences) {
-    const tokens = tokenize(sentence);
+  for (const sentence of caption.split(/(?<=[.!?;])\s+/)) {
+    const tokens = tagClause(sentence);
     for (let i = 0; i < tokens.length; i++) {
-      const l = tokens[i].lower;
-      if (!heads.has(l) && !heads.has(singularize(l))) continue;
-      if (!isHeadPosition(tokens, i)) continue;
+      const t = tokens[i];
+      if (!isNominal(t) && t.pos !== 'ADJ') continue;
+      if (!heads.has(t.lower) && !heads.has(t.lemma)) continue;
+      if (isNominal(tokens[i + 1])) continue; // a modifier ("dog food"), not the head
       const adjectives: string[] = [];
-      for (let j = i - 1; j >= 0 && adjectives.length < 3; j--) {
-        const w = tokens[j].lower;
-        if (DETERMINERS.has(w) || isPunct(tokens[j]) || !isAdjective(w) || POSSESSIVE_PRONOUNS.has(w)) break;
-        adjectives.unshift(w);
+      for (let j = i - 1; j >= 0 && adjectives.length < 3 && isAttributeWord(tokens[j]); j--) {
+        adjectives.unshift(tokens[j].lower);
       }
       const phrases: string[] = [];
       let k = i + 1;
-      if (tokens[k]?.text === ',') k++;
-      const starter = tokens[k]?.lower;
+      if (isComma(tokens[k])) k++;
+      const starter = tokens[k];
       let phraseStart = -1;
       // Fig. 5: attributes can be clothes, shoes, hairstyle, belongings
-      if (starter === 'wearing' || starter === 'with' || starter === 'sporting' || starter === 'holding' || starter === 'carrying') phraseStart = k;
-      else if ((starter === 'dressed' || starter === 'clothed' || starter === 'clad') && tokens[k + 1]?.lower === 'in') phraseStart = k;
-      else if (starter === 'in' && tokens.slice(k + 1, k + 6).some((t) => CLOTHING.has(t.lower) || COLORS.has(t.lower))) phraseStart = k;
+      if (starter && (starter.lower === 'with' || (['wear', 'sport', 'hold', 'carry'].includes(starter.lemma) && /ing$/.test(starter.lower)))) phraseStart = k;
+      else if (starter && ['dress', 'clothe', 'clad'].includes(starter.lemma) && tokens[k + 1]?.lower === 'in') phraseStart = k;
+      else if (starter?.lower === 'in' && tokens.slice(k + 1, k + 6).some((x) => CLOTHING.has(x.lower) || CLOTHING.has(x.lemma) || COLORS.has(x.lower))) phraseStart = k;
       if (phraseStart >= 0) {
         const phrase: string[] = [tokens[phraseStart].lower];
         for (let j = phraseStart + 1; j < tokens.length && phrase.length < 8; j++) {
-          const t = tokens[j];
-          if (isPunct(t) || ATTRIBUTE_STOPWORDS.has(t.lower) || AUXILIARIES.has(t.lower)) break;
-          if (t.lower === 'and' && (DETERMINERS.has(tokens[j + 1]?.lower ?? '') || isInflectedVerb(tokens[j + 1]?.lower ?? ''))) break;
-          const next = tokens[j + 1]?.lower ?? '';
-          const modifiesNoun = t.lower.endsWith('ed') && (CLOTHING.has(next) || isAdjective(next));
-          if (j > phraseStart + 1 && isInflectedVerb(t.lower) && !CLOTHING.has(t.lower) && !modifiesNoun) break;
-          phrase.push(t.lower);
+          const x = tokens[j];
+          if (isPunct(x) || x.pos === 'SCONJ' || x.pos === 'AUX' || (x.pos === 'PRON' && ['who', 'that', 'which'].includes(x.lower)) || x.lower === 'while' || x.lower === 'as') break;
+          if (x.pos === 'CCONJ' && (tokens[j + 1]?.pos === 'DET' || isVerb(tokens[j + 1]))) break;
+          const modifiesNoun = isParticiple(x) && (CLOTHING.has(tokens[j + 1]?.lower ?? '') || tokens[j + 1]?.pos === 'ADJ' || isNominal(tokens[j + 1]));
+          if (j > phraseStart + 1 && x.pos === 'VERB' && !modifiesNoun) break;
+          if (j > phraseStart + 1 && /ing$/.test(x.lower) && verbLemma(x.lower) !== x.lower && !isNominal(tokens[j + 1])) break;
+          // a past-tense verb the tagger took for an adjective ("with a head ornament clenched his fists")
+          if (j > phraseStart + 1 && x.pos === 'ADJ' && /ed$/.test(x.lower) && verbLemma(x.lower) !== x.lower && looksLikePredicateStart(tokens[j + 1])) break;
+          // a present-tense verb it took for a noun ("person in red cheers raising hands")
+          const follower = tokens[j + 1];
+          if (j > phraseStart + 1 && x.pos === 'NOUN' && /[^s']s$/.test(x.lower) && !CLOTHING.has(x.lower) && !CLOTHING.has(x.lemma) && readsAsVerb(x.lemma) && (follower === undefined || ['VERB', 'DET', 'PRON'].includes(follower.pos))) break;
+          phrase.push(x.lower);
         }
-        if (phrase.length > 1) phrases.push(phrase.join(' '));
+        if (phrase.length > 1) phrases.push(phrase.join(' ').replace(/\s+'s\b/g, "'s"));
       }
-      if (adjectives.length || phrases.length) out.push({ head: l, adjectives, phrases });
+      if (adjectives.length || phrases.length) out.push({ head: t.lower, adjectives, phrases });
     }
   }
   return out;
 }
+
+const PHRASE_FILLERS = new Set(['the', 'and', 'with', 'wearing', 'dressed', 'in', 'clothes', 'clothing', 'outfit', 'attire', 'garment', 'holding', 'carrying']);
 
 function contentWords(s: string): Set<string> {
   return new Set(
     s
       .toLowerCase()
       .split(/[^a-z0-9-]+/)
-      .filter((w) => w.length > 2 && !['the', 'and', 'with', 'wearing', 'dressed', 'in', 'clothes', 'clothing', 'outfit', 'attire', 'garment', 'holding', 'carrying'].includes(w)),
+      .filter((w) => w.length > 2 && !PHRASE_FILLERS.has(w)),
   );
 }
 
@@ -740,25 +748,25 @@ function overlaps(a: string, b: string): boolean {
  * Adds caption attributes to subjects. When several subjects share a noun ("the man in the suit" and
  * "the man in the driver's seat"), a caption phrase goes to the one whose event attributes it overlaps;
  * a subject that already has a phrase attribute from its events only takes overlapping phrases.
+ * Adjectives go to a subject only when no other subject shares its noun.
  */
 function assignCaptionAttributes(caption: string, subjects: SubjectState[]): void {
   const byHead = new Map<string, SubjectState[]>();
   for (const s of subjects) for (const h of s.heads) byHead.set(h, [...(byHead.get(h) ?? []), s]);
-  const allHeads = new Set(byHead.keys());
   const phraseOf = (s: SubjectState) => s.attributes.filter((a) => a.includes(' '));
   const eventPhrases = new Map(subjects.map((s) => [s, phraseOf(s)] as const));
-  for (const mention of captionMentions(caption, allHeads)) {
-    const candidates = byHead.get(mention.head) ?? byHead.get(singularize(mention.head)) ?? [];
+  for (const mention of captionMentions(caption, new Set(byHead.keys()))) {
+    const candidates = [...new Set(byHead.get(mention.head) ?? byHead.get(singularize(mention.head)) ?? [])];
     if (candidates.length === 0) continue;
-    const unique = [...new Set(candidates)];
-    if (unique.length === 1) {
-      const s = unique[0];
-      for (const a of mention.adjectives) addUnique(s.attributes, a);
+    if (candidates.length === 1) {
+      const s = candidates[0];
+      const conflicting = s.adjectives.size > 0 && mention.adjectives.length > 0 && !mention.adjectives.some((a) => s.adjectives.has(a));
+      if (!conflicting) for (const a of mention.adjectives) addUnique(s.attributes, a);
       const own = eventPhrases.get(s) ?? [];
       for (const p of mention.phrases) if (own.length === 0 || own.some((o) => overlaps(o, p))) addUnique(s.attributes, p);
     } else {
       for (const p of mention.phrases) {
-        const match = unique.find((s) => (eventPhrases.get(s) ?? []).some((o) => overlaps(o, p)));
+        const match = candidates.find((s) => (eventPhrases.get(s) ?? []).some((o) => overlaps(o, p)));
         if (match) addUnique(match.attributes, p);
       }
     }
@@ -790,13 +798,9 @@ export function deriveStructuredThink(caption: string, events: string[], options
     for (const clause of splitClauses(sentence.replace(/[.!?]+\s*$/, ''))) {
       const parsed = parseClause(clause);
       if (!parsed) continue;
-      const actions = [parsed.action, ...extraActions(clause)];
-      const targets =
-        parsed.subjects.length === 0
-          ? previous
-          : parsed.subjects.map((m) => tracker.resolve(m)).filter((s): s is SubjectState => s !== null);
+      const targets = parsed.subjects.length === 0 ? previous : parsed.subjects.flatMap((m) => tracker.resolve(m));
       for (const subject of targets) {
-        for (const a of actions) if (!subject.actions.includes(a)) subject.actions.push(a);
+        for (const a of parsed.actions) if (!subject.actions.includes(a)) subject.actions.push(a);
       }
       if (targets.length > 0) previous = targets;
     }

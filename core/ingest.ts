@@ -42,6 +42,7 @@ export function jsonDepthAtMost(value: unknown, max: number): boolean {
 }
 
 const shallowJson = z.unknown().refine((v) => jsonDepthAtMost(v, MAX_JSON_DEPTH), `must nest at most ${MAX_JSON_DEPTH} levels`);
+import { scorerIdentitySchema } from './scorer';
 
 const thinkSubjectSchema = z.object({
   subject: z.string(),
@@ -301,7 +302,8 @@ export const statusUpdateSchema = z.object({
   reason: z.string().min(1).max(20_000),
   runnerId: z.string().max(200).optional(),
   summary: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-  scorer: z.unknown().optional(),
+  /** How the run's rewards are produced (core/scorer.ts); the runner sends it when the run starts. */
+  scorer: scorerIdentitySchema.optional(),
 });
 export type StatusUpdate = z.infer<typeof statusUpdateSchema>;
 
@@ -316,6 +318,8 @@ export const createRunSchema = z.object({
   status: z.enum(RUN_STATUSES).optional(),
   /** Steps the trainer planned (its max_steps), when known. */
   maxSteps: step.optional(),
+  /** The scorer of the imported rewards, when the importer knows it (core/scorer.ts). */
+  scorer: scorerIdentitySchema.optional(),
 });
 export type CreateRunInput = z.infer<typeof createRunSchema>;
 

@@ -5,40 +5,14 @@
  * This is an approximation of what BGE-M3 / Qwen2.5-72B provide in the paper (§3.2.2, §3.2.3), so
  * the rewards can be computed without a GPU or network: identical strings embed to the same vector
  * (similarity 1), strings sharing lemmas or synonyms score high, unrelated strings score ≈ 0.
+ *
+ * Lemmas and function words come from wink-nlp's tagger (core/nlp.ts): a word's lemma in its
+ * sentence ("strolling" → "stroll", "women" → "woman", "ran" → "run"), and function words by part of
+ * speech (articles, pronouns, auxiliaries, conjunctions, prepositions, particles) plus the adverbs in
+ * wink's stop-word list ("then", "also", "very"). The synonym groups below are this approximation's
+ * own: no offline library says that "stroll" is close to "walk".
  */
-
-/** Function words ignored when comparing content (kept when a text has nothing else). */
-const STOPWORDS = new Set(
-  (
-    'a an the of to in on at with and or but his her hers their theirs its it is are was were be been being am ' +
-    'by for from into onto this that these those he she they them him we us our you your my me i as then ' +
-    'while there here some any very so such which who whom whose what when where also just than too s'
-  ).split(' '),
-);
-
-/** Irregular forms → base form (nouns and verbs common in video captions). */
-const IRREGULAR: Record<string, string> = {
-  men: 'man', women: 'woman', children: 'child', people: 'person', feet: 'foot', teeth: 'tooth',
-  mice: 'mouse', geese: 'goose', knives: 'knife', leaves: 'leaf', wolves: 'wolf', shelves: 'shelf',
-  ran: 'run', sat: 'sit', stood: 'stand', took: 'take', taken: 'take', went: 'go', gone: 'go', goes: 'go',
-  held: 'hold', threw: 'throw', thrown: 'throw', caught: 'catch', brought: 'bring', got: 'get',
-  gotten: 'get', made: 'make', saw: 'see', seen: 'see', wore: 'wear', worn: 'wear', lying: 'lie',
-  lay: 'lie', began: 'begin', begun: 'begin', ate: 'eat', eaten: 'eat', fell: 'fall', fallen: 'fall',
-  flew: 'fly', flown: 'fly', gave: 'give', given: 'give', rode: 'ride', ridden: 'ride', rose: 'rise',
-  risen: 'rise', spun: 'spin', swam: 'swim', drove: 'drive', driven: 'drive', hid: 'hide',
-  hidden: 'hide', shook: 'shake', shaken: 'shake', struck: 'strike', bent: 'bend', knelt: 'kneel',
-  sang: 'sing', sung: 'sing', drank: 'drink', drunk: 'drink', wrote: 'write', written: 'write',
-  spoke: 'speak', spoken: 'speak', woke: 'wake', woken: 'wake', came: 'come', found: 'find',
-  felt: 'feel', kept: 'keep', led: 'lead', lit: 'light', met: 'meet', paid: 'pay', said: 'say',
-  sent: 'send', sold: 'sell', told: 'tell', thought: 'think', taught: 'teach', bought: 'buy',
-  fought: 'fight', swung: 'swing', hung: 'hang', stuck: 'stick', slid: 'slide', dug: 'dig',
-  tore: 'tear', torn: 'tear', broke: 'break', broken: 'break', chose: 'choose', chosen: 'choose',
-  froze: 'freeze', frozen: 'freeze', blew: 'blow', blown: 'blow', grew: 'grow', grown: 'grow',
-  drew: 'draw', drawn: 'draw', knew: 'know', known: 'know', shot: 'shoot', hit: 'hit', put: 'put',
-  cut: 'cut', set: 'set', let: 'let', shut: 'shut', has: 'have', had: 'have', having: 'have',
-  does: 'do', did: 'do', done: 'do', dying: 'die', tying: 'tie', is: 'be', are: 'be', was: 'be',
-  were: 'be', been: 'be', being: 'be', am: 'be',
-};
+import { tagText, type UPos } from './nlp';
 
 /**
  * Synonym groups; every member maps to the group's first word. Kept small and specific to what
@@ -49,7 +23,7 @@ const SYNONYM_GROUPS: string[][] = [
   ['woman', 'lady', 'female'],
   ['child', 'kid'],
   ['baby', 'infant', 'toddler'],
-  ['person', 'individual', 'someone', 'human', 'figure'],
+  ['person', 'individual', 'someone', 'human', 'figure', 'people'],
   ['dog', 'puppy', 'pup', 'canine'],
   ['cat', 'kitten', 'kitty'],
   ['car', 'vehicle', 'automobile'],
@@ -98,44 +72,22 @@ export function tokenize(text: string): string[] {
   return normalized.match(TOKEN_RE) ?? [];
 }
 
-const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
-
-function undouble(stem: string): string {
-  const n = stem.length;
-  if (n >= 3 && stem[n - 1] === stem[n - 2] && !VOWELS.has(stem[n - 1]) && !'lsz'.includes(stem[n - 1])) {
-    return stem.slice(0, -1);
-  }
-  return stem;
-}
+/** Parts of speech that carry no content (compared texts ignore them unless nothing else is left). */
+const FUNCTION_POS = new Set<UPos>(['DET', 'PRON', 'AUX', 'CCONJ', 'SCONJ', 'PART', 'ADP', 'PUNCT', 'SYM', 'SPACE', 'INTJ']);
 
 /**
- * Light rule-based lemmatiser ("Porter-lite"): irregular table, then -ies/-ied → -y, -ing, -ed,
- * -es, -s stripping, then a final silent "e" is dropped so "make"/"making"/"makes" share "mak".
- * It maps inflections of one word to one key; the key need not be a dictionary word.
+ * Lemma of one word out of context ("walks", "walked", "walking" → "walk"; "women" → "woman";
+ * "babies" → "baby"): the tagger's lemma of the word read alone, lowercased.
  */
 export function lemmatize(token: string): string {
-  const irregular = IRREGULAR[token];
-  let word = irregular ?? token;
-  if (!irregular && !/\d/.test(word)) {
-    const n = word.length;
-    if (n > 4 && (word.endsWith('ies') || word.endsWith('ied'))) word = word.slice(0, -3) + 'y';
-    else if (n > 4 && word.endsWith('ing')) word = undouble(word.slice(0, -3));
-    else if (n > 4 && word.endsWith('ed') && !word.endsWith('eed')) word = undouble(word.slice(0, -2));
-    else if (n > 4 && /(?:ch|sh|ss|x|z|o)es$/.test(word)) word = word.slice(0, -2);
-    else if (n > 3 && word.endsWith('s') && !/(?:ss|us|is)$/.test(word)) word = word.slice(0, -1);
-  }
-  if (word.length > 3 && word.endsWith('e') && !word.endsWith('ee')) word = word.slice(0, -1);
-  return word;
+  const t = tagText(token.normalize('NFKC').toLowerCase()).filter((x) => /[\p{L}\p{N}]/u.test(x.text));
+  return t.length === 1 ? t[0].lemma : token.toLowerCase();
 }
 
 const SYNONYM_HEAD: Map<string, string> = (() => {
   const map = new Map<string, string>();
   for (const group of SYNONYM_GROUPS) {
-    const head = lemmatize(group[0]);
-    for (const word of group) {
-      const key = lemmatize(word);
-      if (!map.has(key)) map.set(key, head);
-    }
+    for (const word of group) if (!map.has(word)) map.set(word, group[0]);
   }
   return map;
 })();
@@ -150,15 +102,41 @@ export interface LexicalToken {
   lemma: string;
   /** Synonym-group key of the lemma. */
   canonical: string;
+  /** A function word (by part of speech, or an adverb in wink's stop-word list). */
   stopword: boolean;
 }
 
-/** Tokens of `text` with lemma, synonym key and stopword flag. */
+/** Sentences analysed so far (bounded; cleared when full). Captions repeat sentences a lot. */
+const SENTENCE_CACHE = new Map<string, readonly LexicalToken[]>();
+const SENTENCE_CACHE_LIMIT = 50_000;
+
+function analyzeSentence(sentence: string): readonly LexicalToken[] {
+  let tokens = SENTENCE_CACHE.get(sentence);
+  if (tokens !== undefined) return tokens;
+  const out: LexicalToken[] = [];
+  for (const t of tagText(sentence)) {
+    if (!/[\p{L}\p{N}]/u.test(t.text)) continue;
+    for (const piece of t.lemma.match(TOKEN_RE) ?? []) {
+      out.push({ lemma: piece, canonical: canonicalLemma(piece), stopword: FUNCTION_POS.has(t.pos) || (t.pos === 'ADV' && t.stop) });
+    }
+  }
+  tokens = out;
+  if (SENTENCE_CACHE.size >= SENTENCE_CACHE_LIMIT) SENTENCE_CACHE.clear();
+  SENTENCE_CACHE.set(sentence, tokens);
+  return tokens;
+}
+
+/**
+ * Word tokens of `text` (NFKC-normalised, lowercased, tagged in context, sentence by sentence) with
+ * lemma, synonym key and function-word flag. Tokens without a letter or digit are left out.
+ * Each distinct sentence is tagged once per process (a bounded memo; results are identical).
+ */
 export function analyze(text: string): LexicalToken[] {
-  return tokenize(text).map((token) => {
-    const lemma = lemmatize(token);
-    return { lemma, canonical: canonicalLemma(lemma), stopword: STOPWORDS.has(token) || STOPWORDS.has(lemma) };
-  });
+  const out: LexicalToken[] = [];
+  for (const sentence of text.normalize('NFKC').split(/(?<=[.!?。！？])\s+/)) {
+    if (sentence.length > 0) out.push(...analyzeSentence(sentence));
+  }
+  return out;
 }
 
 /** Canonical lemmas of the content words of `text` (all words when it has only function words). */
@@ -219,6 +197,11 @@ export function lexicalEmbedding(text: string, dim: number): Float32Array {
   }
   let norm = 0;
   for (let i = 0; i < dim; i++) norm += vector[i] * vector[i];
+  if (norm === 0 && text.trim().length > 0) {
+    // Signed features of a non-empty text can cancel exactly in a small `dim`: keep a unit vector.
+    vector[fnv1a(text) % dim] = 1;
+    norm = 1;
+  }
   if (norm > 0) {
     const inv = 1 / Math.sqrt(norm);
     for (let i = 0; i < dim; i++) vector[i] *= inv;

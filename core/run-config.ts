@@ -6,6 +6,13 @@
 import { z } from 'zod';
 import { PAPER_HYPERPARAMETERS as HP } from './paper';
 
+/**
+ * The paper's base model (Appendix B: Qwen2-VL-7B-Instruct) as its hub id. ms-swift resolves a bare
+ * "Qwen2-VL-7B-Instruct" as a local folder and fails; "Qwen/…" downloads (or finds in the cache) the
+ * model from ModelScope / Hugging Face.
+ */
+export const DEFAULT_BASE_MODEL = `Qwen/${HP.base_model}`;
+
 export const rewardWeightSchema = z.object({
   name: z.enum(['format', 'tscore', 'escore', 'cnscore']),
   weight: z.number().finite().min(0, 'weight must be ≥ 0').max(100),
@@ -62,6 +69,12 @@ export const localBackendSchema = z.object({
   evalEvery: z.number().int().min(1).default(10),
   /** Truncate completions after this many words, like max_completion_length (0 = no limit). */
   maxCompletionWords: z.number().int().min(0).max(100_000).default(0),
+  /**
+   * The perception-free control: the simulated "visual evidence" no longer separates a clip's true
+   * elements from distractors. Its curves still rise (listing more elements, fixing the format), which
+   * is how much of a normal local run's rise is not perception.
+   */
+  perceptionFree: z.boolean().default(false),
 });
 
 export const swiftBackendSchema = z.object({
@@ -93,7 +106,7 @@ export const swiftBackendSchema = z.object({
 });
 
 export const runConfigSchema = z.object({
-  baseModel: z.string().min(1, 'base model is required').default(HP.base_model),
+  baseModel: z.string().min(1, 'base model is required').default(DEFAULT_BASE_MODEL),
   dataset: z.string().min(1, 'dataset is required').default('dream-1k'),
   /** Number of optimisation steps (0 = derived from epochs and dataset size). */
   maxSteps: z.number().int().min(0).max(10_000_000).default(200),
@@ -107,6 +120,12 @@ export const runConfigSchema = z.object({
     ])
     .refine((r) => new Set(r.map((x) => x.name)).size === r.length, 'each reward component may appear once'),
   simThreshold: z.number().min(0).max(1).default(0.5),
+  /**
+   * The chat template prefills `<think>` (TRL / ms-swift with Qwen3- or R1-style templates), so a
+   * completion starts inside the think: format reward 1 without the opening tag when the rest is
+   * right (core/format.ts). Default false: the paper's rule.
+   */
+  prefilledThink: z.boolean().default(false),
   escoreThresholds: z
     .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
     .default([HP.grpo.escore_thresholds[0], HP.grpo.escore_thresholds[1]])

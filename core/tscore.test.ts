@@ -80,9 +80,10 @@ describe('itemListScore (Eqs. 2–3)', () => {
     expect(itemListScore(['below'], ['A'], embed, { simThreshold: 0.4 }).precision).toBeCloseTo(0.499, 6);
   });
 
-  it('scores 0 when either list is empty', () => {
+  it('scores 0 when exactly one list is empty, and 1 when both are (a decision the paper leaves open)', () => {
     expect(itemListScore([], ['A'], oneHot())).toMatchObject({ precision: 0, recall: 0, f1: 0 });
     expect(itemListScore(['A'], [], oneHot())).toMatchObject({ precision: 0, recall: 0, f1: 0 });
+    expect(itemListScore([], [], oneHot())).toMatchObject({ precision: 1, recall: 1, f1: 1, matches: [], unmatchedPred: [], unmatchedRef: [] });
   });
 
   it('matches brute force over the thresholded cosine matrix (property)', () => {
@@ -192,6 +193,39 @@ describe('thinkScore (Eqs. 4–6)', () => {
     expect(thinkScore(pred, ref, embed, { nameThreshold: 0.5 }).entities.every((e) => e.nameSim === 0)).toBe(true);
   });
 
+  it('treats empty-vs-empty attribute lists as a perfect match in Eq. 4 and Eq. 5', () => {
+    const ref = [
+      { subject: 'man', attributes: [], actions: ['walk', 'wave'] },
+      { subject: 'dog', attributes: ['black'], actions: ['bark'] },
+    ];
+    // Before: the man's empty attribute list scored 0, so a verbatim copy got attribute F1 0.5 → Tscore 0.8.
+    const copy = thinkScore(ref, ref, oneHot());
+    expect(copy.attribute).toEqual({ precision: 1, recall: 1, f1: 1 });
+    expect(copy.tscore).toBe(1);
+    // Entity similarity (Eq. 4) of the copy of the man: attr F1 1 + act F1 1 + name 1.
+    expect(copy.entities[0].sim).toBe(3);
+    // An attribute the reference does not have still costs: empty reference vs ['tall'] is 0.
+    const extra = thinkScore([{ ...ref[0], attributes: ['tall'] }, ref[1]], ref, oneHot());
+    // Attributes: P = (0 + 1)/2, R = (0 + 1)/2 → F1 0.5; actions perfect → 0.6 + 0.4 · 0.5 = 0.8.
+    expect(extra.attribute.f1).toBeCloseTo(0.5, 12);
+    expect(extra.tscore).toBeCloseTo(0.8, 12);
+    // And a prediction with no attributes against a reference with some: 0 for that pair.
+    const missing = thinkScore([ref[0], { ...ref[1], attributes: [] }], ref, oneHot());
+    expect(missing.attribute.f1).toBeCloseTo(0.5, 12);
+  });
+
+  it('scores a copy of any reference exactly 1 (property)', () => {
+    // Any item with a visible character (the parser trims items; a blank one has no embedding).
+    const item = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim().length > 0);
+    const subject = fc.record({ subject: item, attributes: fc.array(item, { maxLength: 4 }), actions: fc.array(item, { maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(subject, { minLength: 1, maxLength: 5 }), (ref) => {
+        expect(thinkScore(ref, ref, lexical).tscore).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('scores 0 without predicted or reference subjects, and 1 for the reference itself', () => {
     const ref = [{ subject: 'man', attributes: ['tall'], actions: ['walk'] }];
     expect(thinkScore([], ref, oneHot()).tscore).toBe(0);
@@ -200,9 +234,12 @@ describe('thinkScore (Eqs. 4–6)', () => {
   });
 
   it('treats strings without an embedding as similarity 0 and reports them', () => {
-    const r = thinkScore([{ subject: 'x', attributes: [], actions: ['run'] }], [{ subject: 'x', attributes: [], actions: ['run'] }], () => undefined);
+    const r = thinkScore([{ subject: 'x', attributes: ['tall'], actions: ['run'] }], [{ subject: 'x', attributes: ['tall'], actions: ['run'] }], () => undefined);
     expect(r.tscore).toBe(0);
-    expect(r.missingEmbeddings).toBe(2);
+    expect(r.missingEmbeddings).toBe(3);
+    // Two empty attribute lists still match (the empty-vs-empty rule needs no embedding): 0.4 · 1.
+    const noAttributes = thinkScore([{ subject: 'x', attributes: [], actions: ['run'] }], [{ subject: 'x', attributes: [], actions: ['run'] }], () => undefined);
+    expect(noAttributes.tscore).toBeCloseTo(0.4, 12);
   });
 
   it('is JSON-serialisable', () => {

@@ -13,8 +13,13 @@
  *  - δ applies to item similarities only (as in Eq. 2). Name similarity in Eq. 4 is the raw dot
  *    product, floored at 0 so an opposite-direction name cannot cancel a good list match;
  *    `nameThreshold` (default 0, i.e. none) can apply a δ to names as well.
- *  - An empty list on either side gives P = R = F1 = 0 for that pair; no predicted or no
- *    reference subjects gives Tscore 0.
+ *  - Empty lists (Eq. 3 divides by n and m, so 0/0 is undefined): an empty predicted list against an
+ *    empty reference list is a perfect match, P = R = F1 = 1 (a subject annotated with no attributes
+ *    is matched exactly by a prediction with none, so a verbatim copy of the reference scores 1);
+ *    an empty list against a non-empty one gives P = R = F1 = 0 for that pair. This applies in
+ *    Eq. 4 (entity similarity) and Eq. 5 (the P and R summed over the assignment).
+ *  - No predicted or no reference subjects gives Tscore 0 (an empty reference think is no
+ *    annotation to copy, and an empty prediction must not earn the reward).
  *  - Similarities within 1e-6 below δ count as at δ (float32 embeddings round 0.5 to 0.4999999x).
  *  - An empty string, or a string the lookup has no embedding for, has similarity 0 to everything.
  *
@@ -380,16 +385,19 @@ function matchLists(table: VectorTable, pred: number[], ref: number[], threshold
   return { sum, pairs };
 }
 
-/** F1 of one list pair from its matched sum (Eq. 3), 0 when either list is empty. */
+/** F1 of one list pair from its matched sum (Eq. 3): 1 when both lists are empty, 0 when one is. */
 function pairF1(match: ListMatch, n: number, m: number): number {
+  if (n === 0 && m === 0) return 1;
   return n > 0 && m > 0 ? f1Score(match.sum / n, match.sum / m) : 0;
 }
 
 function listScore(match: ListMatch, predTexts: readonly string[], refTexts: readonly string[]): ItemListScore {
   const n = predTexts.length;
   const m = refTexts.length;
-  const precision = n > 0 ? match.sum / n : 0;
-  const recall = m > 0 ? match.sum / m : 0;
+  // Both empty: a perfect match (see the module doc); one empty: 0.
+  const bothEmpty = n === 0 && m === 0;
+  const precision = bothEmpty ? 1 : n > 0 && m > 0 ? match.sum / n : 0;
+  const recall = bothEmpty ? 1 : n > 0 && m > 0 ? match.sum / m : 0;
   const usedPred = new Uint8Array(n);
   const usedRef = new Uint8Array(m);
   const matches: ItemMatch[] = [];
@@ -415,6 +423,7 @@ function checkThreshold(name: string, value: number): void {
 
 /**
  * Eqs. 2–3 for one pair of item lists (e.g. predicted vs reference actions of one entity).
+ * Two empty lists score P = R = F1 = 1; one empty list against a non-empty one scores 0.
  */
 export function itemListScore(
   predItems: readonly string[],

@@ -97,10 +97,5 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const BACKENDS = ['local', 'swift'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** Identity of how a score was produced; stored with every score. */
-export interface ScorerIdentity {
-  judge: { kind: 'openai' | 'lexical'; model: string; promptVersion: string } | null;
-  embedder: { kind: 'openai' | 'lexical'; model: string } | null;
-  simThreshold?: number;
-  escoreThresholds?: [number, number];
-}
+/** Identity of how a score was produced; stored with every score (shape and schema: core/scorer.ts). */
+export type { ScorerIdentity } from './scorer';

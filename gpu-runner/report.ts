@@ -5,6 +5,7 @@
 import type { CheckpointRecord, ClipRecord, MetricPoint, RolloutRecord, RunKind } from '../core/types';
 import type { RunConfig } from '../core/run-config';
 import type { CaptionProvenance } from '../core/eval/types';
+import type { ScorerIdentity } from '../core/scorer';
 
 export interface RunReporter {
   metrics(points: MetricPoint[]): Promise<void>;
@@ -74,4 +75,10 @@ export interface Backend {
   run(ctx: JobContext): Promise<JobResult>;
   /** Evaluations of a checkpoint: generate the captions to score (local: simulated; swift: `swift infer`). */
   generateCaptions?(req: CaptionRequest): Promise<GeneratedCaptions>;
+  /**
+   * How this backend will score a run with this config (core/scorer.ts): which embedder, judge and
+   * thresholds, and whether it is an approximation. The runner stores it as `Run.scorer` when the run
+   * starts. Null when the run computes no rewards.
+   */
+  scorer?(config: RunConfig, kind: RunKind): ScorerIdentity | null;
 }

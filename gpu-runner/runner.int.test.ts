@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../server/api/root';
+import { scorerIdentitySchema } from '../core/scorer';
 import { db } from '../server/db';
 import { startTestApp, type TestApp } from '../server/testing/http-app';
 
@@ -104,6 +105,16 @@ describe('runner + local backend', () => {
     for (const key of ['think_score', 'reward', 'response_length', 'kl', 'loss', 'learning_rate', 'reward_std', 'frac_reward_zero_std']) {
       expect(done.metricKeys.find((k) => k.key === key)?.points, key).toBe(maxSteps);
     }
+    // The runner stored how the rewards were produced: lexical providers over the local simulation.
+    expect(done.scorer).toMatchObject({
+      embedder: { kind: 'lexical' },
+      judge: { kind: 'lexical', promptVersion: 'autodq-v1' },
+      simThreshold: 0.5,
+      escoreThresholds: [0.28, 0.35],
+      approximate: true,
+      label: 'local CPU simulation (simulated perception, not a video model); lexical embedder + lexical judge — offline approximations, not BGE-M3 / Qwen2.5-72B',
+    });
+    expect(scorerIdentitySchema.safeParse(done.scorer).success).toBe(true);
   }, 180_000);
 
   it('GRPO after SFT starts from the SFT checkpoint (config.initFromCheckpointId)', async () => {
@@ -116,6 +127,8 @@ describe('runner + local backend', () => {
     });
     const sftDone = await until(() => caller.run.get({ id: sft.id }), (r) => r.status === 'succeeded' || r.status === 'failed', 'sft to finish');
     expect(sftDone.status).toBe('succeeded');
+    // The local SFT run scores its periodic evaluations: it has a scorer too.
+    expect(sftDone.scorer).toMatchObject({ approximate: true, simThreshold: 0.5 });
     const ck = sftDone.checkpoints.at(-1)!;
     expect(ck.step).toBe(10);
     const grpo = await caller.run.launch({
@@ -172,6 +185,8 @@ describe('runner + local backend', () => {
     expect(await db().rollout.count({ where: { runId: id } })).toBe(4 * 2 * 3);
     for (const key of ['reward', 'think_score', 'format_score', 'loss']) expect(done.metricKeys.find((k) => k.key === key)?.points, key).toBe(4);
     expect(done.logTail.some((l) => l.line.includes('rollout server healthy'))).toBe(true);
+    // GRPO on ms-swift is no simulation, but this runner's lexical providers are approximations.
+    expect(done.scorer).toMatchObject({ approximate: true, label: 'lexical embedder + lexical judge — offline approximations, not BGE-M3 / Qwen2.5-72B' });
   }, 180_000);
 
   it('cancel stops a running job and records cancelled', async () => {

@@ -237,8 +237,18 @@ export class Runner {
       workDir,
       dataset,
     };
-    await reporter.log([`${startReason}; backend=${backendName}${backendName === 'local' ? ' (CPU simulation, not a video model)' : ''}; clips=${dataset.length}`]);
-    await this.client.transition(run.id, { to: 'running', reason: resumed && run.resume ? `running from step ${run.resume.step + 1}` : 'running', runnerId: this.id });
+    // Which embedder / judge / thresholds score this run, stored on the run (core/scorer.ts).
+    const scorer = backend.scorer?.(config, run.kind) ?? null;
+    await reporter.log([
+      `${startReason}; backend=${backendName}${backendName === 'local' ? ' (CPU simulation, not a video model)' : ''}; clips=${dataset.length}`,
+      `scorer: ${scorer ? scorer.label : 'none (this run computes no reward)'}`,
+    ]);
+    await this.client.transition(run.id, {
+      to: 'running',
+      reason: resumed && run.resume ? `running from step ${run.resume.step + 1}` : 'running',
+      runnerId: this.id,
+      ...(scorer ? { scorer } : {}),
+    });
     return this.finish(run, ctl, reporter, fail, () => backend.run(ctx));
   }
 

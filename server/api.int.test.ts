@@ -10,6 +10,7 @@ import { db } from './db';
 import { redis } from './redis';
 import { startTestApp, type TestApp } from './testing/http-app';
 import { ServerClient } from '../gpu-runner/server-client';
+import { describeScorer } from '../core/scorer';
 
 const caller = createCaller({ db: db(), headers: new Headers() });
 let app: TestApp;
@@ -149,6 +150,30 @@ describe('ingest API over HTTP', () => {
     const { id } = await client.createRun({ name: 'sm', kind: 'grpo', backend: 'import' });
     await client.transition(id, { to: 'succeeded', reason: 'done' });
     await expect(client.transition(id, { to: 'running', reason: 'again' })).rejects.toThrow(/409.*cannot go from succeeded to running/);
+  });
+
+  it('stores the scorer identity a runner or importer sends, and refuses one that hides an approximation', async () => {
+    const scorer = describeScorer({
+      embedder: { kind: 'lexical', model: 'lexical-embedder', id: 'lexical:lexical-embedder#512' },
+      judge: { kind: 'openai', model: 'Qwen2.5-72B-Instruct', id: 'openai:Qwen2.5-72B-Instruct@http://judge/v1', promptVersion: 'autodq-v1' },
+      simThreshold: 0.5,
+      escoreThresholds: [0.28, 0.35],
+    });
+    const client = new ServerClient({ serverUrl: app.url, token });
+    const started = await client.createRun({ name: 'scored', kind: 'grpo', backend: 'import', status: 'starting' });
+    await client.transition(started.id, { to: 'running', reason: 'running', scorer });
+    expect((await caller.run.get({ id: started.id })).scorer).toEqual(scorer);
+    const imported = await client.createRun({ name: 'imported-scored', kind: 'grpo', backend: 'import', scorer });
+    expect((await caller.run.get({ id: imported.id })).scorer).toEqual(scorer);
+
+    const hidden = await fetch(`${app.url}/api/ingest/runs/${started.id}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'succeeded', reason: 'done', scorer: { ...scorer, approximate: false } }),
+    });
+    expect(hidden.status).toBe(400);
+    expect(await hidden.text()).toContain('scorer.approximate');
+    expect((await caller.run.get({ id: started.id })).status).toBe('running');
   });
 });
 

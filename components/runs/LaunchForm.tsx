@@ -320,6 +320,15 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
             {errorFor('config.rewards') && <ErrorText id="err-config.rewards" fieldKey="config.rewards" message={errorFor('config.rewards')!} />}
           </fieldset>
           {NUMBER_FIELDS.rewards.map(numberInput)}
+          <label className="col-span-full inline-flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={state.config.prefilledThink}
+              data-testid="launch-config.prefilledThink"
+              onChange={(e) => setConfig('config.prefilledThink', (c) => ({ ...c, prefilledThink: e.target.checked }))}
+            />
+            The chat template prefills &lt;think&gt;: a completion that starts inside the think gets format 1 (default off: the paper’s rule)
+          </label>
           {errorFor('config.escoreThresholds') && (
             <ErrorText id="err-config.escoreThresholds" fieldKey="config.escoreThresholds" message={errorFor('config.escoreThresholds')!} className="col-span-full" />
           )}
@@ -366,6 +375,15 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
       {state.backend === 'local' ? (
         <Section title="Local backend" description="A CPU simulation of the method's dynamics with a small policy — not a video model.">
           {NUMBER_FIELDS.local.map(numberInput)}
+          <label className="col-span-full inline-flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={state.config.local.perceptionFree}
+              data-testid="launch-config.local.perceptionFree"
+              onChange={(e) => setConfig('config.local.perceptionFree', (c) => ({ ...c, local: { ...c.local, perceptionFree: e.target.checked } }))}
+            />
+            Perception-free control: the simulated evidence no longer tells true elements from distractors (what rises anyway is not perception)
+          </label>
         </Section>
       ) : (
         <Section title="ms-swift backend">

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { readScorer, type ScorerIdentity } from '../../core/scorer';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { StatusBadge } from './StatusBadge';
@@ -25,6 +26,75 @@ export interface RunHeaderData {
   failureReason: string | null;
   experiment: { id: string; name: string } | null;
   parentRun: { id: string; name: string } | null;
+  /** Run.scorer (core/scorer.ts), as stored. */
+  scorer?: unknown;
+  /** The stored run config (local runs: whether this is the perception-free control). */
+  config?: unknown;
+}
+
+function scorerDetails(s: ScorerIdentity): string {
+  const lines = [
+    s.embedder ? `embedder: ${s.embedder.model} (${s.embedder.id})` : 'embedder: none (no Tscore)',
+    s.judge ? `judge: ${s.judge.model} (${s.judge.id}), prompts ${s.judge.promptVersion || '—'}` : 'judge: none (no Escore / CNscore)',
+  ];
+  if (s.simThreshold !== null) lines.push(`Tscore δ = ${s.simThreshold}`);
+  if (s.escoreThresholds !== null) lines.push(`Escore δ1, δ2 = ${s.escoreThresholds[0]}, ${s.escoreThresholds[1]}`);
+  return lines.join('\n');
+}
+
+/** How the run's rewards were produced, with a visible mark when any part is an approximation. */
+export function ScorerLine({ scorer }: { scorer: unknown }) {
+  const read = readScorer(scorer);
+  if (!read.ok) return <span className="text-zinc-500" data-testid="run-scorer-label">unreadable scorer record ({read.error})</span>;
+  const s = read.scorer;
+  if (s === null) return <span className="text-zinc-500" data-testid="run-scorer-label">not recorded</span>;
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2" title={scorerDetails(s)}>
+      <span data-testid="run-scorer-label">{s.label}</span>
+      {s.approximate && (
+        <span
+          className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+          data-testid="run-scorer-approximate"
+          title="Scored with offline approximations (lexical embedder / judge) or from the local simulation: not comparable with the paper's BGE-M3 / Qwen2.5-72B scores."
+        >
+          approximation
+        </span>
+      )}
+      {s.simThreshold !== null && <span className="text-xs text-zinc-500">δ {s.simThreshold}</span>}
+      {s.escoreThresholds !== null && (
+        <span className="text-xs text-zinc-500">
+          Escore δ1/δ2 {s.escoreThresholds[0]}/{s.escoreThresholds[1]}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function isPerceptionFree(config: unknown): boolean {
+  if (typeof config !== 'object' || config === null) return false;
+  const local = (config as { local?: unknown }).local;
+  return typeof local === 'object' && local !== null && (local as { perceptionFree?: unknown }).perceptionFree === true;
+}
+
+/** What a local run's curves mean (README "What the local backend's curves mean"). */
+function LocalCurvesNotice({ perceptionFree }: { perceptionFree: boolean }) {
+  return (
+    <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-900/20 dark:text-amber-100" data-testid="local-simulation-notice">
+      {perceptionFree ? (
+        <>
+          <strong>Perception-free control.</strong> True elements and distractors have the same simulated evidence here, so nothing in
+          these curves is perception: what rises comes from listing more elements, fixing the format and dropping filler.
+        </>
+      ) : (
+        <>
+          <strong>Simulation, not video understanding.</strong> A small CPU policy picks subjects, attributes and actions from a
+          simulated perception pool (the clip&apos;s annotation plus distractors). Part of the rise is not perception: with the
+          evidence removed, reward and think score still rise by listing more elements and fixing the format. Launch the same
+          config with <code>local.perceptionFree: true</code> to see how much.
+        </>
+      )}
+    </p>
+  );
 }
 
 export function RunHeader({ run }: { run: RunHeaderData }) {
@@ -79,7 +149,14 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
             </span>
           </dd>
         </div>
+        <div className="col-span-2 sm:col-span-3 lg:col-span-6">
+          <dt className="text-xs text-zinc-500">Scorer</dt>
+          <dd data-testid="run-scorer">
+            <ScorerLine scorer={run.scorer ?? null} />
+          </dd>
+        </div>
       </dl>
+      {run.backend === 'local' && <LocalCurvesNotice perceptionFree={isPerceptionFree(run.config)} />}
       {run.parentRun && (
         <p className="text-xs text-zinc-500">
           Cloned from <Link className="underline" href={`/runs/${run.parentRun.id}`}>{run.parentRun.name}</Link>

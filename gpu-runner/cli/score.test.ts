@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
+import { LEXICAL_JUDGE_MODEL } from '../providers/lexical-judge';
+import { scorerIdentitySchema } from '../../core/scorer';
 import { runScoreCommand, SCORE_CHUNK_LINES } from './score';
 
 let server: OpenAITestServer;
@@ -77,19 +79,30 @@ describe('videocap score', () => {
       action: { precision: 1, recall: 1, f1: 1 },
       attribute: { precision: 1, recall: 1, f1: 1 },
       reward: 2,
-      scorer: { judge: null, embedder: { kind: 'openai', model: 'BAAI/bge-m3' }, simThreshold: 0.5 },
+      scorer: {
+        embedder: { kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` },
+        judge: null,
+        simThreshold: 0.5,
+        escoreThresholds: null,
+        approximate: false,
+        label: 'BAAI/bge-m3 embedder',
+      },
     });
     expect(rows[1]).toEqual({ id: null, line: 2, error: expect.stringMatching(/^line 2: invalid JSON: /) });
     expect(rows[2]).toMatchObject({ id: 'b', format: 0, tscore: 0, reward: 0 });
     expect(rows[3]).toEqual({ id: 7, line: 4, error: 'line 4: reference_think.0.attributes: Invalid input: expected array, received string' });
     // Line 6 has events, so Escore joins by default (lexical judge: 1 of 2 events → 0.5 ≥ 0.35 → 1).
     expect(rows[4]).toMatchObject({ id: 3, format: 1, tscore: 1, escore: 1, reward: 3 });
+    // The offline judge is named as an approximation on the line it scored.
     expect(rows[4].scorer).toEqual({
-      judge: { kind: 'lexical', model: 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)', promptVersion: 'autodq-v1' },
-      embedder: { kind: 'openai', model: 'BAAI/bge-m3' },
+      embedder: { kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1' },
       simThreshold: 0.5,
       escoreThresholds: [0.28, 0.35],
+      approximate: true,
+      label: 'BAAI/bge-m3 embedder + lexical judge — offline approximation, not Qwen2.5-72B',
     });
+    expect(scorerIdentitySchema.safeParse(rows[4].scorer).success).toBe(true);
     // Lines without and with events are two service calls; the second finds its strings cached.
     expect(server.requestsTo('/v1/embeddings')).toHaveLength(1);
     expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/3 scored, 2 malformed lines/);
@@ -111,6 +124,18 @@ describe('videocap score', () => {
     expect(row.scorer).toMatchObject({ judge: { kind: 'openai', model: 'Qwen2.5-72B-Instruct', promptVersion: 'autodq-v1' }, simThreshold: 0.9, escoreThresholds: [0.3, 0.4] });
     expect((row.breakdown as { tscore: { simThreshold: number } }).tscore.simThreshold).toBe(0.9);
     expect((server.requestsTo('/v1/chat/completions')[0].body as { messages: { content: string }[] }).messages[0].content).toContain("Events: ['e1', 'e2', 'e3']");
+  });
+
+  it('--prefilled-think gives format 1 to completions that start inside the think', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const inside = '\n#Subject 1: Woman [long hair], [walk forward, wave hand]\n</think>\n<answer>A woman walks forward and waves her hand.</answer>';
+    const input = writeInput([good('p', { completion: inside }), good('q')]);
+    const paper = path.join(dir, 'paper.jsonl');
+    const prefilled = path.join(dir, 'prefilled.jsonl');
+    expect(await runScoreCommand(['--input', input, '--output', paper])).toBe(0);
+    expect(await runScoreCommand(['--input', input, '--output', prefilled, '--prefilled-think'])).toBe(0);
+    expect(readOutput(paper).map((r) => [r.id, r.format, r.tscore, r.reward])).toEqual([['p', 0, 1, 1], ['q', 1, 1, 2]]);
+    expect(readOutput(prefilled).map((r) => [r.id, r.format, r.tscore, r.reward])).toEqual([['p', 1, 1, 2], ['q', 1, 1, 2]]);
   });
 
   it('streams in chunks of 256 lines and keeps the order', async () => {

@@ -3,6 +3,7 @@
  *
  *   videocap score --input in.jsonl --output out.jsonl [--sim-threshold 0.5]
  *                  [--rewards format,tscore] [--escore-thresholds 0.28,0.35] [--breakdown]
+ *                  [--prefilled-think]
  *
  * Input lines: {"id", "completion", "reference_think": [{"subject","attributes":[],"actions":[]}],
  *               "reference_caption"?, "reference_events"?}
@@ -46,6 +47,9 @@ options:
   --sim-threshold <δ>          Tscore similarity threshold δ (default 0.5)
   --escore-thresholds <δ1,δ2>  Escore coverage thresholds (default 0.28,0.35)
   --breakdown                  include the score breakdown (matches, entailments) per line
+  --prefilled-think            the chat template prefilled <think>: a completion that starts
+                               inside the think (no opening tag) gets format 1 when the rest
+                               is right (default: the paper's rule, <think> required)
   --help                       show this help
 
 environment:
@@ -78,6 +82,7 @@ interface ParsedArgs {
   simThreshold: number;
   escoreThresholds: [number, number];
   breakdown: boolean;
+  prefilledThink: boolean;
 }
 
 class UsageError extends Error {}
@@ -100,6 +105,7 @@ function parseCliArgs(argv: string[]): ParsedArgs | 'help' {
         'sim-threshold': { type: 'string' },
         'escore-thresholds': { type: 'string' },
         breakdown: { type: 'boolean', default: false },
+        'prefilled-think': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -127,7 +133,15 @@ function parseCliArgs(argv: string[]): ParsedArgs | 'help' {
     escoreThresholds = [parseUnit('--escore-thresholds', parts[0]), parseUnit('--escore-thresholds', parts[1])];
     if (escoreThresholds[0] > escoreThresholds[1]) throw new UsageError(`--escore-thresholds: δ1 ${escoreThresholds[0]} must be ≤ δ2 ${escoreThresholds[1]}`);
   }
-  return { input: values.input, output: values.output, rewards, simThreshold, escoreThresholds, breakdown: values.breakdown };
+  return {
+    input: values.input,
+    output: values.output,
+    rewards,
+    simThreshold,
+    escoreThresholds,
+    breakdown: values.breakdown,
+    prefilledThink: values['prefilled-think'],
+  };
 }
 
 type LineOutcome =
@@ -171,7 +185,7 @@ function withReportedComponents(weights: RewardWeight[]): RewardWeight[] {
 function outputLine(input: InputLine, result: RewardResultItem, weights: RewardWeight[], args: ParsedArgs, service: EnvRewardService): Record<string, unknown> {
   const requested = weights.map((w) => w.name);
   const components: RewardComponent[] = [...new Set<RewardComponent>(['format', 'tscore', ...requested])];
-  const identity = scorerIdentity(service.embedder, service.judge, components);
+  const scorer = scorerIdentity(service.identity, { components, simThreshold: args.simThreshold, escoreThresholds: args.escoreThresholds });
   const zero = { precision: 0, recall: 0, f1: 0 };
   const out: Record<string, unknown> = {
     id: input.id,
@@ -183,11 +197,7 @@ function outputLine(input: InputLine, result: RewardResultItem, weights: RewardW
   if (requested.includes('escore')) out.escore = result.rewards.escore ?? null;
   if (requested.includes('cnscore')) out.cnscore = result.rewards.cnscore ?? null;
   out.reward = result.reward;
-  out.scorer = {
-    ...identity,
-    simThreshold: args.simThreshold,
-    ...(requested.includes('escore') ? { escoreThresholds: args.escoreThresholds } : {}),
-  };
+  out.scorer = scorer;
   if (result.errors && result.errors.length > 0) out.errors = result.errors;
   if (args.breakdown) out.breakdown = result.breakdown;
   return out;
@@ -217,6 +227,7 @@ async function scoreChunk(chunk: LineOutcome[], args: ParsedArgs, service: EnvRe
       rewards: withReportedComponents(weights),
       simThreshold: args.simThreshold,
       escoreThresholds: args.escoreThresholds,
+      prefilledThink: args.prefilledThink,
     });
     group.forEach((g, k) => results.set(g.line, outputLine(g.input, scored[k], weights, args, service)));
   }

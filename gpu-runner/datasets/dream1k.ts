@@ -4,7 +4,7 @@
  *
  * DREAM-1K has no structured-think annotation; the paper made those with Qwen2.5-72B from captions.
  * Each clip's `think` here comes from core/heuristic-think.ts and is labelled with
- * `annotationSource` = HEURISTIC_THINK_SOURCE ("heuristic-v1 (offline, not Qwen2.5-72B)").
+ * `annotationSource` = HEURISTIC_THINK_SOURCE (heuristic-v2, "offline, wink-nlp tagger; not Qwen2.5-72B").
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -11,6 +11,11 @@ No scoring happens here: every call POSTs the batch to the runner's reward servi
 configured components on the first call for a batch and records the rollouts once; the other functions'
 calls for the same batch are answered from its cache.
 
+The format reward is computed there too, with the run's rule: ms-swift passes the completion without the
+prompt, so with a chat template that prefills `<think>` (Qwen3 / R1-style templates) the completion starts inside
+the think. The run config's `prefilledThink: true` makes the service accept that (format 1 when the rest is right);
+the plugin sends the completion unchanged either way, so the rule lives in one place (core/format.ts).
+
 When the service cannot be reached the function returns [None] * n: ms-swift turns None into NaN, leaves it out
 of `rewards/<Func>/mean` (nanmean) and of the weighted reward (nansum), and warns when every function of a
 completion returned None.

@@ -151,7 +151,7 @@ describe('embedding cache', () => {
 describe('lexical embedder and environment', () => {
   it('is offline, named as an approximation, and gives 1 for identical strings', async () => {
     const embedder = createLexicalEmbedder();
-    expect(embedder.model).toBe('lexical-embedder-v1 (offline approximation, not BGE-M3)');
+    expect(embedder.model).toBe('lexical-embedder-v2 (offline approximation, not BGE-M3)');
     const [a, b] = await embedder.embed(['hold a walking stick', 'hold a walking stick']);
     let dot = 0;
     for (let i = 0; i < a.length; i++) dot += a[i] * b[i];

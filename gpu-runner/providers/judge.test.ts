@@ -84,7 +84,7 @@ describe('lexical judge', () => {
   const judge = createLexicalJudge();
 
   it('is named as an offline approximation', () => {
-    expect(judge.model).toBe('lexical-judge-v1 (offline approximation, not Qwen2.5-72B)');
+    expect(judge.model).toBe('lexical-judge-v2 (offline approximation, not Qwen2.5-72B)');
     expect(judge.kind).toBe('lexical');
   });
 

@@ -6,7 +6,7 @@
 import { lexicalEmbedding } from '../../core/lexical';
 import type { Embedder } from './types';
 
-export const LEXICAL_EMBEDDER_MODEL = 'lexical-embedder-v1 (offline approximation, not BGE-M3)';
+export const LEXICAL_EMBEDDER_MODEL = 'lexical-embedder-v2 (offline approximation, not BGE-M3)';
 export const LEXICAL_EMBEDDING_DIM = 512;
 
 export function createLexicalEmbedder(options: { dim?: number } = {}): Embedder {

@@ -37,7 +37,7 @@ import { deriveStructuredThink, singularize, toThirdPerson } from '../../core/he
 import { parseStructuredThink } from '../../core/think';
 import { toJudgeRequest, type Judge } from './types';
 
-export const LEXICAL_JUDGE_MODEL = 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)';
+export const LEXICAL_JUDGE_MODEL = 'lexical-judge-v2 (offline approximation, not Qwen2.5-72B)';
 export const JUDGE_PROMPT_VERSION = `${ENTAILMENT_PROMPT_VERSION}+${CN_PROMPT_VERSION}`;
 
 export interface LexicalJudgeOptions {

@@ -47,10 +47,10 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(rewardService: RewardService, rows: RolloutRecord[], errors: string[] = []) {
+async function start(rewardService: RewardService, rows: RolloutRecord[], errors: string[] = [], options: RewardOptions = OPTIONS) {
   server = await startRewardHttpServer({
     rewardService,
-    options: OPTIONS,
+    options,
     token: TOKEN,
     onRollouts: (r) => {
       rows.push(...r);
@@ -109,6 +109,16 @@ describe('reward HTTP server', () => {
     const wrongShape = await post(s.url, { ...batch('format', [GOOD], ['c1']), reference_think: [JSON.stringify([{ subject: 1 }])] });
     expect(wrongShape.status).toBe(400);
     expect(wrongShape.body.error).toContain('reference_think[0].0.subject');
+  });
+
+  it('applies the run\'s prefilledThink rule to what the ms-swift plugin sends (completions without the prompt)', async () => {
+    const insideThink = GOOD.replace(/^<think>/, '');
+    const paper = await start(realService(), []);
+    expect((await post(paper.url, batch('format', [insideThink, GOOD, BAD], ['c1', 'c1', 'c1']))).body.scores).toEqual([0, 1, 0]);
+    await paper.close();
+    server = null;
+    const prefilled = await start(realService(), [], [], { ...OPTIONS, prefilledThink: true });
+    expect((await post(prefilled.url, batch('format', [insideThink, GOOD, BAD], ['c1', 'c1', 'c1']))).body.scores).toEqual([1, 1, 0]);
   });
 
   it('scores a batch once for all components and records each completion once with group advantages', async () => {

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
 import { createOpenAIEmbedder, createLexicalEmbedder, withEmbeddingCache } from '../providers/embeddings';
 import { createLexicalJudge, createOpenAIJudge } from '../providers/judge';
-import { createRewardService, createRewardServiceFromEnv, DEFAULT_REWARD_OPTIONS } from './service';
+import { LEXICAL_EMBEDDER_MODEL } from '../providers/lexical-embedder';
+import { LEXICAL_JUDGE_MODEL } from '../providers/lexical-judge';
+import { scorerIdentitySchema } from '../../core/scorer';
+import { createRewardService, createRewardServiceFromEnv, DEFAULT_REWARD_OPTIONS, scorerIdentity } from './service';
 import type { RewardOptions } from './types';
 
 let server: OpenAITestServer;
@@ -73,7 +76,7 @@ describe('reward service', () => {
     }
     expect(results.map((r) => r.rewards.format)).toEqual([0, 0, 0, 1, 0, 0]);
     expect(results[1].breakdown.parse).toEqual({ completion: ['no <think> block', 'no <answer> block'] });
-    expect(results[3].breakdown.parse).toEqual({ completion: [], think: ['no "#Subject N:" marker found'] });
+    expect(results[3].breakdown.parse).toEqual({ completion: [], think: ['no "#Subject N:" marker and no JSON list of subjects found'] });
     expect(results[1].breakdown.format).toEqual({ failure: 'missing <think> at start' });
     // The 100 kB "name" is not sent to the embedder (it would make the provider reject the batch).
     for (const call of server.requestsTo('/v1/embeddings')) {
@@ -200,9 +203,55 @@ describe('reward service', () => {
     await expect(s.score([], { ...tscoreOnly, simThreshold: 2 })).rejects.toThrow(/simThreshold/);
     await expect(s.score([], { ...tscoreOnly, escoreThresholds: [0.4, 0.3] })).rejects.toThrow(/δ1 must be ≤ δ2/);
     expect(s.identity).toEqual({
-      judge: { kind: 'lexical', model: 'lexical-judge-v1 (offline approximation, not Qwen2.5-72B)', promptVersion: 'autodq-v1+cnscore-paper-v1' },
-      embedder: { kind: 'lexical', model: 'lexical-embedder-v1 (offline approximation, not BGE-M3)' },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1+cnscore-paper-v1' },
+      embedder: { kind: 'lexical', model: LEXICAL_EMBEDDER_MODEL, id: `lexical:${LEXICAL_EMBEDDER_MODEL}#512` },
     });
+    expect(LEXICAL_JUDGE_MODEL).toMatch(/offline approximation, not Qwen2\.5-72B/);
+    expect(LEXICAL_EMBEDDER_MODEL).toMatch(/offline approximation, not BGE-M3/);
+  });
+
+  it('names the scorer of a run: providers used, prompt versions, thresholds, and approximation', () => {
+    const lexical = createRewardService({ embedder: createLexicalEmbedder(), judge: createLexicalJudge() });
+    const paperRun = scorerIdentity(lexical.identity, { components: ['format', 'tscore', 'escore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35] });
+    expect(paperRun).toEqual({
+      embedder: { kind: 'lexical', model: LEXICAL_EMBEDDER_MODEL, id: `lexical:${LEXICAL_EMBEDDER_MODEL}#512` },
+      judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1' },
+      simThreshold: 0.5,
+      escoreThresholds: [0.28, 0.35],
+      approximate: true,
+      label: 'lexical embedder + lexical judge — offline approximations, not BGE-M3 / Qwen2.5-72B',
+    });
+    expect(scorerIdentitySchema.parse(paperRun)).toEqual(paperRun);
+    // Only what is computed is named: no judge for format + Tscore, no embedder for a caption-only reward.
+    const noJudge = scorerIdentity(lexical.identity, { components: ['format', 'tscore'], simThreshold: 0.7, escoreThresholds: [0.28, 0.35] });
+    expect([noJudge.judge, noJudge.escoreThresholds, noJudge.simThreshold, noJudge.label]).toEqual([null, null, 0.7, 'lexical embedder — offline approximation, not BGE-M3']);
+    const cn = scorerIdentity(service().identity, { components: ['cnscore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35] });
+    expect(cn).toMatchObject({ embedder: null, judge: { kind: 'openai', model: 'qwen', promptVersion: 'cnscore-paper-v1' }, simThreshold: null, approximate: false, label: 'qwen judge' });
+    // The local simulation is an approximation even with real providers.
+    const simulated = scorerIdentity(service().identity, { components: ['tscore', 'escore'], simThreshold: 0.5, escoreThresholds: [0.28, 0.35], simulation: true });
+    expect(simulated.approximate).toBe(true);
+    expect(simulated.label).toBe('local CPU simulation (simulated perception, not a video model); bge-m3 embedder + qwen judge');
+    // A stored identity that hides a lexical provider is refused.
+    expect(scorerIdentitySchema.safeParse({ ...paperRun, approximate: false }).error?.issues[0].path).toEqual(['approximate']);
+  });
+
+  it('scores a completion that starts inside the think with format 1 only under prefilledThink', async () => {
+    const s = createRewardService({ embedder: createLexicalEmbedder(), judge: createLexicalJudge() });
+    const insideThink = perfect.replace(/^<think>/, '');
+    const items = [{ id: 'a', completion: insideThink, referenceThink: reference }];
+    const [paper] = await s.score(items, tscoreOnly);
+    expect(paper.rewards).toEqual({ format: 0, tscore: 1 });
+    expect(paper.breakdown.format).toEqual({ failure: 'missing <think> at start' });
+    expect(paper.breakdown.parse).toEqual({ completion: ['</think> without <think>; think taken from the start'] });
+    const [prefilled] = await s.score(items, { ...tscoreOnly, prefilledThink: true });
+    expect(prefilled.rewards).toEqual({ format: 1, tscore: 1 });
+    expect(prefilled.reward).toBe(2);
+    expect(prefilled.breakdown.format).toEqual({ prefilledThink: true });
+    expect(prefilled.breakdown.parse).toEqual({ completion: [] });
+    // The rest must still be right.
+    const [broken] = await s.score([{ id: 'b', completion: insideThink.replace('</answer>', ''), referenceThink: reference }], { ...tscoreOnly, prefilledThink: true });
+    expect(broken.rewards.format).toBe(0);
+    expect(broken.breakdown.format).toEqual({ failure: 'missing </answer>', prefilledThink: true });
   });
 
   it('works offline with the lexical providers', async () => {
@@ -214,7 +263,7 @@ describe('reward service', () => {
 
   it('is built from the environment', async () => {
     const s = createRewardServiceFromEnv({ EMBEDDING_BASE_URL: server.url, EMBEDDING_MODEL: 'BAAI/bge-m3' });
-    expect(s.identity.embedder).toEqual({ kind: 'openai', model: 'BAAI/bge-m3' });
+    expect(s.identity.embedder).toEqual({ kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` });
     expect(s.identity.judge?.kind).toBe('lexical');
     const [r] = await s.score([{ id: 'a', completion: perfect, referenceThink: reference }], tscoreOnly);
     expect(r.rewards.tscore).toBe(1);

@@ -9,7 +9,8 @@
  * components are still computed. Only invalid `options` throw (a caller bug).
  */
 import { z } from 'zod';
-import type { RewardComponent, ScorerIdentity, ThinkSubject } from '../../core/types';
+import type { RewardComponent, ThinkSubject } from '../../core/types';
+import { describeScorer, type ScorerIdentity, type ScorerProviders } from '../../core/scorer';
 import { REWARD_COMPONENTS } from '../../core/types';
 import { splitCompletion, parseStructuredThink } from '../../core/think';
 import { checkFormat } from '../../core/format';
@@ -62,25 +63,47 @@ const rewardOptionsSchema = z.object({
     .refine((r) => new Set(r.map((x) => x.name)).size === r.length, 'each reward component may appear once'),
   simThreshold: z.number().min(0).max(1),
   escoreThresholds: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).refine(([a, b]) => a <= b, 'δ1 must be ≤ δ2'),
+  prefilledThink: z.boolean().default(false),
 });
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Scorer identity for a set of components: the judge only when a judge-based component is used. */
-export function scorerIdentity(embedder: Embedder, judge: Judge, components?: readonly RewardComponent[]): ScorerIdentity {
-  const usesJudge = components === undefined || components.includes('escore') || components.includes('cnscore');
-  const usesEmbedder = components === undefined || components.includes('tscore');
-  const promptVersions = components === undefined
-    ? judge.promptVersion
-    : [components.includes('escore') ? ENTAILMENT_PROMPT_VERSION : null, components.includes('cnscore') ? CN_PROMPT_VERSION : null]
-        .filter((v): v is string => v !== null)
-        .join('+');
+/** The providers a reward service scores with (ids, models, all prompt versions of the judge). */
+export function providerIdentity(embedder: Embedder, judge: Judge): ScorerProviders {
   return {
-    judge: usesJudge ? { kind: judge.kind, model: judge.model, promptVersion: promptVersions } : null,
-    embedder: usesEmbedder ? { kind: embedder.kind, model: embedder.model } : null,
+    embedder: { kind: embedder.kind, model: embedder.model, id: embedder.id },
+    judge: { kind: judge.kind, model: judge.model, id: judge.id, promptVersion: judge.promptVersion },
   };
+}
+
+export interface ScorerUse {
+  /** Reward components computed (weight 0 included: a monitored component is still scored). */
+  components: readonly RewardComponent[];
+  simThreshold: number;
+  escoreThresholds: readonly [number, number];
+  /** The rollouts come from the local backend's simulation. */
+  simulation?: boolean;
+}
+
+/**
+ * The scorer identity (core/scorer.ts) of scoring `use.components` with these providers: the
+ * embedder only when Tscore is computed, the judge (with the prompt versions actually used) only when
+ * Escore or CNscore is, thresholds only for the components they belong to.
+ */
+export function scorerIdentity(providers: ScorerProviders, use: ScorerUse): ScorerIdentity {
+  const has = (c: RewardComponent) => use.components.includes(c);
+  const promptVersion = [has('escore') ? ENTAILMENT_PROMPT_VERSION : null, has('cnscore') ? CN_PROMPT_VERSION : null]
+    .filter((v): v is string => v !== null)
+    .join('+');
+  return describeScorer({
+    embedder: has('tscore') ? providers.embedder : null,
+    judge: (has('escore') || has('cnscore')) && providers.judge ? { ...providers.judge, promptVersion } : null,
+    simThreshold: has('tscore') ? use.simThreshold : null,
+    escoreThresholds: has('escore') ? use.escoreThresholds : null,
+    simulation: use.simulation,
+  });
 }
 
 interface Prepared {
@@ -109,10 +132,10 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
   // items and predicted items repeat across samples and steps.
   const similarityCache = new SimilarityCache(deps.similarityCacheEntries ?? 500_000);
 
-  const prepare = (item: RewardRequestItem): Prepared => {
+  const prepare = (item: RewardRequestItem, prefilledThink: boolean): Prepared => {
     const result: RewardResultItem = { id: item.id, rewards: {}, reward: 0, think: null, answer: null, breakdown: {} };
     const completion = typeof item.completion === 'string' ? item.completion : '';
-    const parts = splitCompletion(completion);
+    const parts = splitCompletion(completion, { prefilledThink });
     const parsed = parts.think !== null ? parseStructuredThink(parts.think) : null;
     const think = parsed ? parsed.subjects : null;
     result.think = think;
@@ -235,18 +258,18 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
   }
 
   return {
-    identity: scorerIdentity(embedder, judge),
+    identity: providerIdentity(embedder, judge),
     async score(items, options) {
       const parsedOptions = rewardOptionsSchema.safeParse(options);
       if (!parsedOptions.success) {
         throw new Error(`invalid reward options: ${parsedOptions.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       }
-      const { rewards, simThreshold, escoreThresholds } = parsedOptions.data;
+      const { rewards, simThreshold, escoreThresholds, prefilledThink } = parsedOptions.data;
       const requested = new Set(rewards.map((r) => r.name));
 
       const batch: Prepared[] = items.map((item) => {
         try {
-          return prepare(item);
+          return prepare(item, prefilledThink);
         } catch (error) {
           // Defensive: the parsers do not throw, but a score must never be lost to one.
           const result: RewardResultItem = { id: item.id, rewards: {}, reward: 0, think: null, answer: null, breakdown: {}, errors: [`parse: ${errorMessage(error)}`] };
@@ -256,9 +279,10 @@ export function createRewardService(deps: RewardServiceDeps): RewardService {
 
       if (requested.has('format')) {
         for (const p of batch) {
-          const check = checkFormat(typeof p.item.completion === 'string' ? p.item.completion : '');
+          const check = checkFormat(typeof p.item.completion === 'string' ? p.item.completion : '', { prefilledThink });
           p.result.rewards.format = check.ok ? 1 : 0;
-          if (check.failure) p.result.breakdown.format = { failure: check.failure };
+          if (check.failure) p.result.breakdown.format = { failure: check.failure, ...(prefilledThink ? { prefilledThink } : {}) };
+          else if (prefilledThink) p.result.breakdown.format = { prefilledThink };
         }
       }
       const work: Promise<void>[] = [];

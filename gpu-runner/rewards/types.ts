@@ -2,7 +2,8 @@
  * The reward service contract: what the CLI (`videocap score`), the local backend and the ms-swift
  * reward plugin (through the runner's HTTP endpoint) all call. Implemented in ./service.ts.
  */
-import type { RewardComponent, ScorerIdentity, ThinkSubject } from '../../core/types';
+import type { RewardComponent, ThinkSubject } from '../../core/types';
+import type { ScorerProviders } from '../../core/scorer';
 
 export interface RewardRequestItem {
   id: string;
@@ -19,6 +20,11 @@ export interface RewardOptions {
   simThreshold: number;
   /** δ1, δ2 of Eq. 8 (default 0.28, 0.35). */
   escoreThresholds: [number, number];
+  /**
+   * The chat template prefilled `<think>`: a completion without the opening tag gets format 1 when
+   * the rest is right (core/format.ts). Default false, the paper's rule.
+   */
+  prefilledThink?: boolean;
 }
 
 export interface RewardResultItem {
@@ -45,7 +51,10 @@ export interface RewardResultItem {
 }
 
 export interface RewardService {
-  /** Which judge / embedder produced the scores (stored with every score). */
-  readonly identity: ScorerIdentity;
+  /**
+   * Which embedder and judge this service scores with; combined with a run's components and
+   * thresholds by `scorerIdentity` (./service.ts) into the identity stored with every score.
+   */
+  readonly identity: ScorerProviders;
   score(items: RewardRequestItem[], options: RewardOptions): Promise<RewardResultItem[]>;
 }

@@ -3,6 +3,7 @@ import type { CreateRunInput } from '../../core/ingest';
 import { canTransition, isBackend, isTerminal } from '../../core/jobs';
 import { runConfigSchema, type RunConfig } from '../../core/run-config';
 import type { RunKind, RunStatus } from '../../core/types';
+import type { ScorerIdentity } from '../../core/scorer';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
@@ -99,6 +100,7 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
       config: (input.config ?? {}) as Prisma.InputJsonValue,
       source: (input.source ?? undefined) as Prisma.InputJsonValue | undefined,
       ...(input.maxSteps !== undefined ? { maxSteps: input.maxSteps } : {}),
+      scorer: (input.scorer ?? undefined) as Prisma.InputJsonValue | undefined,
       startedAt: new Date(),
       lastReportAt: new Date(),
       transitions: {
@@ -112,7 +114,8 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
 export interface TransitionExtra {
   runnerId?: string;
   summary?: Record<string, number | string>;
-  scorer?: unknown;
+  /** core/scorer.ts ScorerIdentity (validated by the ingest schema). */
+  scorer?: ScorerIdentity;
 }
 
 /**

@@ -8,8 +8,9 @@ import type { Backend, JobContext, JobResult, ResumePoint } from '../../report';
 import type { RewardService } from '../../rewards/types';
 import type { ClipRecord } from '../../../core/types';
 import { loadDream1k } from '../../datasets/dream1k';
-import { runGrpo, runSft } from './trainer';
 import { generateLocalCaptions } from './captions';
+import { scorerIdentity } from '../../rewards/service';
+import { runGrpo, runSft, scoringOptions } from './trainer';
 
 export { LocalRunCancelledError, SIMULATION_LABEL, RESPONSE_LENGTH_UNIT, scoringOptions } from './trainer';
 
@@ -45,6 +46,16 @@ export function createLocalBackend(options: LocalBackendOptions): Backend {
   const loadDataset = options.loadDataset ?? (async () => loadDream1k());
   return {
     name: 'local',
+    scorer(config) {
+      // GRPO scores every step and SFT every `evalEvery` steps, with the same options; always simulated rollouts.
+      const scoring = scoringOptions(config);
+      return scorerIdentity(options.rewardService.identity, {
+        components: scoring.rewards.map((r) => r.name),
+        simThreshold: scoring.simThreshold,
+        escoreThresholds: scoring.escoreThresholds,
+        simulation: true,
+      });
+    },
     async run(ctx: LocalJobContext): Promise<JobResult> {
       const deps = { rewardService: options.rewardService, initPath: ctx.resume ? null : await resolveInit(ctx, options), loadDataset };
       if (ctx.kind === 'grpo') return runGrpo(ctx, deps);

@@ -48,6 +48,13 @@ export interface PerceptionOptions {
   evidenceSeparation?: number;
   /** Standard deviation of a per-clip evidence offset (some clips are "harder to see"). */
   clipOffsetStd?: number;
+  /**
+   * The perception-free control (config.local.perceptionFree): true elements and distractors get
+   * evidence from the same distribution, so nothing the policy sees tells them apart. What the policy
+   * can still learn — how many elements to list, the format, the think style, filler — is what raises
+   * the curves without perception.
+   */
+  perceptionFree?: boolean;
 }
 
 /** Size of the hashed bag-of-words block of the candidate features. */
@@ -117,7 +124,7 @@ function insertAt<T>(list: T[], item: T, rng: Rng): void {
 export function buildPerceptionPool(clip: ClipRecord, donors: readonly ClipRecord[], options: PerceptionOptions): PerceptionPool {
   const reference = clip.think ?? [];
   const rng = Rng.derive(options.seed, 'perception', clip.id);
-  const separation = options.evidenceSeparation ?? DEFAULT_EVIDENCE_SEPARATION;
+  const separation = options.perceptionFree ? 0 : (options.evidenceSeparation ?? DEFAULT_EVIDENCE_SEPARATION);
   const offsetStd = options.clipOffsetStd ?? DEFAULT_CLIP_OFFSET_STD;
 
   const raw: RawSubject[] = reference.map((s) => ({

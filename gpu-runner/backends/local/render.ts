@@ -3,7 +3,7 @@
  * thinks of the Table 4 ablations, and an answer made of template sentences from the chosen elements,
  * plus the generic filler sentences a base model pads captions with.
  */
-import { singularize, toThirdPerson } from '../../../core/heuristic-think';
+import { isPluralNoun, toThirdPerson } from '../../../core/heuristic-think';
 import type { RunConfig } from '../../../core/run-config';
 import type { SelectedSubject, Selection, SlipKind } from './policy';
 import type { Rng } from './rng';
@@ -25,8 +25,7 @@ export const FILLER_SENTENCES = [
 const POST_STARTERS = /^(with|in|wearing|dressed|holding|carrying|clothed|clad|sporting|on|at|next|of|near|behind|from)\b/;
 
 function isPlural(name: string): boolean {
-  const last = name.toLowerCase().split(/\s+/).pop() ?? '';
-  return singularize(last) !== last;
+  return isPluralNoun(name.toLowerCase().split(/\s+/).pop() ?? '');
 }
 
 function joinList(items: string[]): string {
@@ -146,8 +145,16 @@ function applySlip(think: string | null, answer: string, slip: SlipKind | null):
   return base;
 }
 
+export interface RenderOptions {
+  /**
+   * The simulated chat template prefilled `<think>` (config.prefilledThink): the completion the
+   * policy writes starts inside the think, without the opening tag.
+   */
+  prefilledThink?: boolean;
+}
+
 /** The completion text of a selection under a thinking mode (Table 4 rows), truncated to `maxWords` (0 = no limit). */
-export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: Rng, maxWords: number): RenderedCompletion {
+export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: Rng, maxWords: number, options: RenderOptions = {}): RenderedCompletion {
   const fillers = rng.shuffle(FILLER_SENTENCES).slice(0, selection.fillerCount);
   const answer = realiseAnswer(selection.subjects, fillers);
   const elaborate = selection.thinkStyle === 'elaborate';
@@ -159,7 +166,8 @@ export function renderCompletion(selection: Selection, mode: ThinkingMode, rng: 
         : mode === 'guided-free-form'
           ? guidedFreeFormThink(selection.subjects, elaborate)
           : null;
-  const full = applySlip(think, answer, selection.slip);
+  const written = applySlip(think, answer, selection.slip);
+  const full = options.prefilledThink && written.startsWith('<think>') ? written.slice('<think>'.length) : written;
   const { text, truncated } = truncateWords(full, maxWords);
   return { completion: text, lengthWords: countWords(text), truncated };
 }

@@ -28,6 +28,9 @@ import { renderCompletion } from './render';
 import { Rng } from './rng';
 
 export const SIMULATION_LABEL = 'local CPU policy (simulated perception; not a video model)';
+/** What a local run's curves mean; shown on local runs' pages and in the run log. */
+export const LOCAL_CURVES_NOTICE =
+  "Part of a local run's rise is not perception: with the simulated evidence removed, reward and think score still rise by listing more elements and fixing the format.";
 export const RESPONSE_LENGTH_UNIT = 'words (whitespace-separated tokens of the completion, tags included)';
 
 /** Thrown when `ctx.signal` aborts a run; the runner records the run as `cancelled`. */
@@ -60,6 +63,8 @@ interface TrainingState {
 
 interface Prepared {
   clips: ClipRecord[];
+  /** config.local.perceptionFree: the run is the perception-free control. */
+  perceptionFree: boolean;
   totalSteps: number;
   pools: (clip: ClipRecord) => PerceptionPool;
   clipsForStep: (step: number) => ClipRecord[];
@@ -114,7 +119,7 @@ async function prepare(ctx: JobContext, deps: TrainerDeps, kind: 'grpo' | 'sft')
   const pools = (clip: ClipRecord) => {
     let p = poolCache.get(clip.id);
     if (!p) {
-      p = buildPerceptionPool(clip, clips, { seed: config.local.seed, distractors: config.local.distractors });
+      p = buildPerceptionPool(clip, clips, { seed: config.local.seed, distractors: config.local.distractors, perceptionFree: config.local.perceptionFree });
       poolCache.set(clip.id, p);
     }
     return p;
@@ -139,12 +144,15 @@ async function prepare(ctx: JobContext, deps: TrainerDeps, kind: 'grpo' | 'sft')
 
   const logLines = [
     `SIMULATION: ${SIMULATION_LABEL}. Completions are template text sampled from a log-linear policy over each clip's annotated subjects/attributes/actions plus ${config.local.distractors} distractors from other clips (hallucinations); rewards come from the real reward service (judge: ${describeIdentity(deps.rewardService)}).`,
-    `dataset: ${clips.length} clips with structured-think annotations${derived > 0 ? ` (${derived} annotated here with the offline heuristic, not Qwen2.5-72B)` : ''}${dropped > 0 ? `; ${dropped} clips without an annotated action left out` : ''}; ${totalSteps} steps × ${perStep} clips × G=${config.grpo.numGenerations}; thinking mode ${config.thinkingMode}; response_length in ${RESPONSE_LENGTH_UNIT}.`,
+    config.local.perceptionFree
+      ? `PERCEPTION-FREE CONTROL (local.perceptionFree): true elements and distractors have the same simulated evidence; whatever these curves gain comes from listing more elements, the format and the style, not from perception.`
+      : `${LOCAL_CURVES_NOTICE} Compare with the perception-free control (local.perceptionFree: true).`,
+    `dataset: ${clips.length} clips with structured-think annotations${derived > 0 ? ` (${derived} annotated here with the offline heuristic, not Qwen2.5-72B)` : ''}${dropped > 0 ? `; ${dropped} clips without an annotated action left out` : ''}; ${totalSteps} steps × ${perStep} clips × G=${config.grpo.numGenerations}; thinking mode ${config.thinkingMode}${config.prefilledThink ? ' (the simulated chat template prefills <think>: completions start inside the think, format scored with prefilledThink)' : ''}; response_length in ${RESPONSE_LENGTH_UNIT}.`,
   ];
 
   const state = await initialState(ctx, deps, kind, logLines);
   await ctx.reporter.log(logLines);
-  return { clips, totalSteps, pools, clipsForStep, state, checkpointDir: join(ctx.workDir, 'checkpoints'), startedAt };
+  return { clips, perceptionFree: config.local.perceptionFree, totalSteps, pools, clipsForStep, state, checkpointDir: join(ctx.workDir, 'checkpoints'), startedAt };
 }
 
 function describeIdentity(service: RewardService): string {
@@ -203,7 +211,12 @@ async function checkpoint(ctx: JobContext, p: Prepared, kind: 'grpo' | 'sft', st
 export function scoringOptions(config: RunConfig): RewardOptions {
   const rewards = config.rewards.map((r) => ({ name: r.name, weight: r.weight }));
   for (const monitor of ['format', 'tscore'] as const) if (!rewards.some((r) => r.name === monitor)) rewards.push({ name: monitor, weight: 0 });
-  return { rewards, simThreshold: config.simThreshold, escoreThresholds: [config.escoreThresholds[0], config.escoreThresholds[1]] };
+  return {
+    rewards,
+    simThreshold: config.simThreshold,
+    escoreThresholds: [config.escoreThresholds[0], config.escoreThresholds[1]],
+    prefilledThink: config.prefilledThink,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,7 +241,7 @@ function sampleRollouts(params: Float64Array, clips: ClipRecord[], p: Prepared, 
     const pool = p.pools(clip);
     for (let sampleIndex = 0; sampleIndex < G; sampleIndex++) {
       const s = samplePolicy(params, pool, config.grpo.temperature, rng);
-      const r = renderCompletion(s.selection, config.thinkingMode, rng, config.local.maxCompletionWords);
+      const r = renderCompletion(s.selection, config.thinkingMode, rng, config.local.maxCompletionWords, { prefilledThink: config.prefilledThink });
       out.push({ clip, groupIndex, sampleIndex, decisions: s.decisions, selection: s.selection, completion: r.completion, lengthWords: r.lengthWords, truncated: r.truncated });
     }
   });
@@ -338,6 +351,7 @@ function summaryOf(p: Prepared, last: Record<string, number>, stepsDone: number)
     response_length_unit: RESPONSE_LENGTH_UNIT,
     clips: p.clips.length,
   };
+  if (p.perceptionFree) summary.control = 'perception-free';
   for (const k of ['reward', 'think_score', 'format_score', 'caption_score', 'response_length', 'loss']) if (k in last) summary[k] = last[k];
   return summary;
 }

@@ -16,7 +16,7 @@ import { createLexicalJudge } from '../../providers/judge';
 import type { JobContext, ResumePoint, RunReporter } from '../../report';
 import { createRewardService } from '../../rewards/service';
 import type { RewardService } from '../../rewards/types';
-import { createSwiftBackend } from './backend';
+import { createSwiftBackend, rewardOptionsOf } from './backend';
 import { processAlive } from './process';
 
 const FAKE_SWIFT = fileURLToPath(new URL('./testing/fake-swift', import.meta.url));
@@ -129,6 +129,22 @@ beforeEach(() => {
 });
 afterEach(() => {
   process.env = { ...savedEnv };
+});
+
+describe('swift backend reward options', () => {
+  it("passes the run's rewards, thresholds and prefilledThink rule to the reward endpoint", () => {
+    expect(rewardOptionsOf({ config: runConfigSchema.parse({}) })).toEqual({
+      rewards: [{ name: 'format', weight: 1 }, { name: 'tscore', weight: 1 }, { name: 'escore', weight: 1 }],
+      simThreshold: 0.5,
+      escoreThresholds: [0.28, 0.35],
+      prefilledThink: false,
+    });
+    expect(rewardOptionsOf({ config: runConfigSchema.parse({ prefilledThink: true }) }).prefilledThink).toBe(true);
+  });
+
+  it('defaults to the hub id of the paper\'s base model, which ms-swift can resolve', () => {
+    expect(runConfigSchema.parse({}).baseModel).toBe('Qwen/Qwen2-VL-7B-Instruct');
+  });
 });
 
 describe('swift backend (against the stand-in swift)', () => {

@@ -19,6 +19,7 @@ import { rewardComponentOfFunction } from '../../../core/metric-map';
 import type { Backend, JobContext, JobResult, RunReporter } from '../../report';
 import type { RewardOptions, RewardService } from '../../rewards/types';
 import { startRewardHttpServer, type RewardHttpServer } from '../../rewards/http-server';
+import { scorerIdentity } from '../../rewards/service';
 import { parseJsonLine } from '../../importers/jsonl';
 import {
   CHECKPOINT_DIR_RE,
@@ -101,11 +102,15 @@ async function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-function rewardOptionsOf(ctx: JobContext): RewardOptions {
+/** What the runner's reward endpoint scores ms-swift's completions with: the run config's rewards and rules. */
+export function rewardOptionsOf(ctx: Pick<JobContext, 'config'>): RewardOptions {
   return {
     rewards: ctx.config.rewards.map((r) => ({ name: r.name, weight: r.weight })),
     simThreshold: ctx.config.simThreshold,
     escoreThresholds: ctx.config.escoreThresholds,
+    // ms-swift hands the reward functions the completion without the prompt, so with a template that
+    // prefills <think> the completion starts inside the think (the plugin passes it on unchanged).
+    prefilledThink: ctx.config.prefilledThink,
   };
 }
 
@@ -268,6 +273,16 @@ export function createSwiftBackend(options: SwiftBackendOptions): Backend {
   return {
     name: 'swift',
     generateCaptions: (req) => generateSwiftCaptions(req, { executable: options.executable }),
+    scorer(config, kind) {
+      // SFT on ms-swift trains on the annotations and computes no reward.
+      if (kind !== 'grpo') return null;
+      const reward = rewardOptionsOf({ config });
+      return scorerIdentity(options.rewardService.identity, {
+        components: reward.rewards.map((r) => r.name),
+        simThreshold: reward.simThreshold,
+        escoreThresholds: reward.escoreThresholds,
+      });
+    },
     async run(ctx: JobContext): Promise<JobResult> {
       if (ctx.kind !== 'grpo' && ctx.kind !== 'sft') {
         throw new Error(`the swift backend runs "grpo" and "sft" jobs; "${ctx.kind}" jobs run elsewhere`);

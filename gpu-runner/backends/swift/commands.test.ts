@@ -28,7 +28,7 @@ describe('buildGrpoCommand', () => {
     const a = invocation.args;
     expect(invocation.command).toBe('swift');
     expect(a.slice(0, 3)).toEqual(['rlhf', '--rlhf_type', 'grpo']);
-    expect(flag(a, 'model')).toEqual(['Qwen2-VL-7B-Instruct']);
+    expect(flag(a, 'model')).toEqual(['Qwen/Qwen2-VL-7B-Instruct']);
     expect(flag(a, 'num_generations')).toEqual(['7']);
     expect(flag(a, 'temperature')).toEqual(['1']);
     expect(flag(a, 'beta')).toEqual(['0.001']);
@@ -97,7 +97,7 @@ describe('buildRolloutCommand', () => {
   it('starts the vLLM rollout server on the rollout GPU', () => {
     const { invocation } = buildRolloutCommand(cfg({ swift: { rolloutPort: 8123 } }));
     expect(invocation.args[0]).toBe('rollout');
-    expect(flag(invocation.args, 'model')).toEqual(['Qwen2-VL-7B-Instruct']);
+    expect(flag(invocation.args, 'model')).toEqual(['Qwen/Qwen2-VL-7B-Instruct']);
     expect(flag(invocation.args, 'port')).toEqual(['8123']);
     expect(flag(invocation.args, 'host')).toEqual(['127.0.0.1']);
     expect(invocation.env.CUDA_VISIBLE_DEVICES).toBe('7');
