@@ -1,7 +1,12 @@
+import { apiTokenRouter } from './routers/api-token';
+import { authRouter } from './routers/auth';
 import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
+import { runnerTokenRouter } from './routers/runner-token';
+import { annotationRouter } from './routers/span-annotation';
 import { systemRouter } from './routers/system';
+import { userRouter } from './routers/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +14,11 @@ export const appRouter = createTRPCRouter({
   metric: metricRouter,
   rollout: rolloutRouter,
   system: systemRouter,
+  auth: authRouter,
+  user: userRouter,
+  apiToken: apiTokenRouter,
+  runnerToken: runnerTokenRouter,
+  annotation: annotationRouter,
 });
 
 export type AppRouter = typeof appRouter;

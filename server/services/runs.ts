@@ -15,6 +15,8 @@ export interface LaunchInput {
   config: unknown;
   experiment?: string;
   parentRunId?: string | null;
+  /** The user who launched it (null in open mode). */
+  createdById?: string | null;
 }
 
 /** Validate a run config; the error names each field and the reason. */
@@ -66,6 +68,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
       config: config as unknown as Prisma.InputJsonValue,
       experimentId: await experimentId(db, input.experiment),
       parentRunId: input.parentRunId ?? null,
+      createdById: input.createdById ?? null,
       initCheckpointId: config.initFromCheckpointId,
       maxSteps: config.maxSteps,
       status: 'queued',
@@ -84,7 +87,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
 }
 
 /** A run created from outside the browser (importers, scripts): stored, not enqueued. */
-export async function createExternalRun(db: Db, input: CreateRunInput): Promise<{ id: string }> {
+export async function createExternalRun(db: Db, input: CreateRunInput, createdById: string | null = null): Promise<{ id: string }> {
   const status = input.status ?? 'running';
   return db.run.create({
     data: {
@@ -95,6 +98,7 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
       experimentId: await experimentId(db, input.experiment),
       config: (input.config ?? {}) as Prisma.InputJsonValue,
       source: (input.source ?? undefined) as Prisma.InputJsonValue | undefined,
+      createdById,
       startedAt: new Date(),
       transitions: {
         create: { fromStatus: null, toStatus: status, reason: input.source ? `imported from ${JSON.stringify(input.source)}` : 'created via ingest API' },
@@ -173,6 +177,7 @@ export async function getRun(db: Db, runId: string) {
       transitions: { orderBy: { at: 'asc' } },
       checkpoints: { orderBy: { step: 'asc' } },
       parentRun: { select: { id: true, name: true } },
+      createdBy: { select: { id: true, name: true, username: true, displayUsername: true } },
     },
   });
   if (!run) throw new NotFoundError(`run ${runId} does not exist`);
@@ -197,6 +202,7 @@ export interface ListRunsInput {
   kind?: RunKind;
   experimentId?: string;
   search?: string;
+  createdById?: string;
 }
 
 /** Newest first, keyset-paginated on (createdAt, id). */
@@ -210,6 +216,7 @@ export async function listRuns(db: Db, input: ListRunsInput) {
     ...(input.kind ? { kind: input.kind } : {}),
     ...(input.experimentId ? { experimentId: input.experimentId } : {}),
     ...(input.search ? { name: { contains: input.search, mode: 'insensitive' } } : {}),
+    ...(input.createdById ? { createdById: input.createdById } : {}),
     ...(cursorRow
       ? { OR: [{ createdAt: { lt: cursorRow.createdAt } }, { createdAt: cursorRow.createdAt, id: { lt: cursorRow.id } }] }
       : {}),
@@ -232,6 +239,7 @@ export async function listRuns(db: Db, input: ListRunsInput) {
       runnerId: true,
       failureReason: true,
       experiment: { select: { id: true, name: true } },
+      createdBy: { select: { id: true, name: true, username: true, displayUsername: true } },
     },
   });
   const hasMore = rows.length > input.limit;

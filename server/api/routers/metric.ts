@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { metricSeries } from '../../services/metrics';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { createTRPCRouter, viewerProcedure } from '../trpc';
 
 export const metricRouter = createTRPCRouter({
   /**
    * Series reduced to ≈ maxPoints columns (min, max and last of each bucket survive).
    * Pass `runId` for one run or `runIds` to overlay several; xMin/xMax re-fetch detail when zoomed.
    */
-  series: publicProcedure
+  series: viewerProcedure
     .input(
       z
         .object({

@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** A batch of metrics, rollouts, checkpoints and log lines. Idempotent. */
 export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return ingestHandler(req, ingestBatchSchema, (batch) => applyIngestBatch(db(), id, batch));
+  return ingestHandler(req, ingestBatchSchema, (batch) => applyIngestBatch(db(), id, batch), { runId: id });
 }

@@ -10,5 +10,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
   const { id } = await params;
   return ingestHandler(req, statusUpdateSchema, (u) =>
     transitionRun(db(), id, u.to, u.reason, { runnerId: u.runnerId, summary: u.summary, scorer: u.scorer }),
+    { runId: id },
   );
 }
