@@ -184,6 +184,20 @@ test('after sign-out the old session cookie is refused', async ({ browser, baseU
   await page.context().close();
 });
 
+test('the researcher changes the password on the account page', async ({ browser, baseURL }) => {
+  const page = await pageAs(browser, baseURL!, researcher);
+  await page.goto('/account');
+  await page.getByTestId('current-password').fill('not-my-password-1');
+  await page.getByTestId('new-password').fill('researcher-password-2');
+  await page.getByTestId('confirm-password').fill('researcher-password-2');
+  await page.getByTestId('change-password-submit').click();
+  await expect(page.getByTestId('change-password-error')).toBeVisible();
+  await page.getByTestId('current-password').fill(researcher.password);
+  await page.getByTestId('change-password-submit').click();
+  await expect(page.getByTestId('change-password-done')).toBeVisible();
+  await page.context().close();
+});
+
 test('the admin adds a runner token from the browser and revokes it', async ({ page, baseURL }) => {
   await page.goto('/admin/runners');
   const node = `gpu-${suffix}`;

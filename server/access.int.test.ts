@@ -289,12 +289,12 @@ describe('personal API tokens', () => {
 
     const noToken = await cli(['launch', '--name', 'anonymous script'], { VIDEOCAP_API_TOKEN: '' });
     expect(noToken.code).toBe(1);
-    expect(noToken.stderr).toMatch(/401.*sign in required.*VIDEOCAP_API_TOKEN/s);
+    expect(noToken.stderr).toMatch(/launch rejected: sign in required.*\(HTTP 401\) — set VIDEOCAP_API_TOKEN/s);
 
     await r.apiToken.revoke({ id: tokenId });
     const revoked = await cli(['launch', '--name', 'revoked script'], { VIDEOCAP_API_TOKEN: token });
     expect(revoked.code).toBe(1);
-    expect(revoked.stderr).toMatch(/401.*API token "script" was revoked/);
+    expect(revoked.stderr).toMatch(/launch rejected: API token "script" was revoked \(HTTP 401\)/);
     expect(await db().run.count({ where: { name: { in: ['anonymous script', 'revoked script'] } } })).toBe(0);
   });
 

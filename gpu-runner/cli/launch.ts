@@ -69,7 +69,7 @@ export async function launchRunViaHttp(
   const json = (await res.json().catch(() => ({}))) as { result?: { data?: { json?: { id: string } } }; error?: { json?: { message?: string } } };
   if (!res.ok || !json.result?.data?.json) {
     const hint = res.status === 401 && !opts.token ? ` — set VIDEOCAP_API_TOKEN to a personal API token (create one on ${base}/account)` : '';
-    throw new Error(`launch rejected (HTTP ${res.status}): ${json.error?.json?.message ?? res.statusText}${hint}`);
+    throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText} (HTTP ${res.status})${hint}`);
   }
   return json.result.data.json.id;
 }

@@ -45,7 +45,12 @@ export function createAuth(prisma: Db, opts: AuthOptions) {
     secret: opts.secret,
     baseURL: opts.baseURL,
     basePath: '/api/auth',
-    trustedOrigins: opts.trustedOrigins,
+    // The app's own origin is the one the browser used (its Host header; `next start` may see another
+    // host name in request.url), plus AUTH_URL / AUTH_TRUSTED_ORIGINS — the same rule as server/auth/csrf.ts.
+    trustedOrigins: (request?: Request) => {
+      const host = request?.headers.get('host');
+      return [...(opts.trustedOrigins ?? []), ...(host ? [`http://${host}`, `https://${host}`] : [])];
+    },
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     telemetry: { enabled: false },
     // Without AUTH_URL the origin of each request is used on purpose; the "Base URL is not set" warning is noise.
