@@ -3,6 +3,7 @@
  * owner of $VIDEOCAP_API_TOKEN (a personal API token, researcher or admin; not needed with AUTH_MODE=open).
  */
 import { parseArgs } from 'node:util';
+import { apiAuthHeaders, apiToken } from './api-token';
 
 export async function runLaunchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -38,7 +39,7 @@ Authenticates with $VIDEOCAP_API_TOKEN (a personal API token: create one on <ser
     id = await launchRunViaHttp(
       server,
       { name: values.name, kind: values.kind ?? 'grpo', backend: values.backend ?? 'local', config, experiment: values.experiment },
-      { token: process.env.VIDEOCAP_API_TOKEN || undefined },
+      { token: apiToken() },
     );
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
@@ -58,8 +59,7 @@ export async function launchRunViaHttp(
   opts: { token?: string } = {},
 ): Promise<string> {
   const base = server.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.token ? apiAuthHeaders(opts.token) : {}) };
   let res: Response;
   try {
     res = await fetch(`${base}/api/trpc/run.launch`, { method: 'POST', headers, body: JSON.stringify({ json: input }) });
