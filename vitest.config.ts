@@ -22,6 +22,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Requests without credentials act as the harness's admin (VIDEOCAP_API_TOKEN); see the file.
+          setupFiles: ['server/testing/integration-setup.ts'],
         },
       },
     ],

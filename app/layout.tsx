@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { OpenModeBanner, ResearcherNavLink, UserMenu } from '../components/auth/UserMenu';
 import { TRPCReactProvider } from '../components/providers/trpc';
 import { HealthBadge } from '../components/runs/HealthBadge';
 import './globals.css';
@@ -15,6 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <TRPCReactProvider>
+          <OpenModeBanner />
           <header className="border-b border-zinc-200 dark:border-zinc-800">
             <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 text-sm" aria-label="Main">
               <Link href="/" className="font-semibold tracking-tight">
@@ -23,17 +25,18 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Runs
               </Link>
-              <Link href="/runs/new" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+              <ResearcherNavLink href="/runs/new" testId="nav-launch">
                 Launch
-              </Link>
-              <Link href="/evals/new" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100" data-testid="nav-evaluate">
+              </ResearcherNavLink>
+              <ResearcherNavLink href="/evals/new" testId="nav-evaluate">
                 Evaluate
-              </Link>
+              </ResearcherNavLink>
               <Link href="/compare" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Compare runs
               </Link>
-              <span className="ml-auto">
+              <span className="ml-auto flex items-center gap-4">
                 <HealthBadge />
+                <UserMenu />
               </span>
             </nav>
           </header>

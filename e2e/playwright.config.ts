@@ -1,7 +1,12 @@
 import { defineConfig } from '@playwright/test';
+import { ADMIN_STORAGE_STATE } from './auth-helpers';
+
+const baseURL = process.env.BASE_URL ?? 'http://127.0.0.1:3100';
 
 // Started by scripts/test.ts, which serves the app and a runner and sets BASE_URL / CHROMIUM_PATH.
+// Every spec runs signed in as the admin (global-setup.ts); specs about access use auth-helpers.ts.
 export default defineConfig({
+  globalSetup: './global-setup.ts',
   testDir: '.',
   testMatch: /.*\.spec\.ts/,
   timeout: 120_000,
@@ -11,7 +16,11 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['json']],
   use: {
-    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3100',
+    baseURL,
+    storageState: ADMIN_STORAGE_STATE,
+    // The app refuses cookie-authenticated mutations that name no origin (CSRF); browsers send Origin
+    // on their own, the `request` fixture does not.
+    extraHTTPHeaders: { origin: new URL(baseURL).origin },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

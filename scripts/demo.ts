@@ -4,8 +4,12 @@
  * - REDIS_URL unset → 127.0.0.1:6379, starting redis-server if installed
  * - builds and serves the app on PORT (default 3000), starts one local runner, and launches a demo
  *   GRPO run on the local CPU backend (a simulation) the first time, so there are curves to look at.
+ * - accounts (default): on first start creates the user `admin` with a generated password, printed once
+ *   and kept in .data/admin-password; the demo run is launched with an admin API token kept in
+ *   .data/demo-api-token. AUTH_MODE=open skips all of that (no sign-in).
  */
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchRunViaHttp } from '../gpu-runner/cli/launch';
@@ -46,8 +50,33 @@ async function main() {
   if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('hex'));
   const token = process.env.VIDEOCAP_RUNNER_TOKEN ?? readFileSync(tokenFile, 'utf8').trim();
 
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, VIDEOCAP_RUNNER_TOKEN: token, PORT: String(port) };
+  // Session cookies are signed with AUTH_SECRET; a stable one per checkout unless given.
+  const secretFile = path.join(dataDir, 'auth-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const authSecret = process.env.AUTH_SECRET ?? readFileSync(secretFile, 'utf8').trim();
+  const openMode = process.env.AUTH_MODE === 'open';
+
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, VIDEOCAP_RUNNER_TOKEN: token, PORT: String(port), AUTH_SECRET: authSecret };
   if (run(tsxBin(), [path.join(ROOT, 'prisma', 'seed.ts')], env) !== 0) throw new Error('seeding failed');
+
+  // Accounts: the admin (first start only; its password is printed once) and an API token to launch the demo run.
+  let apiToken: string | undefined;
+  let adminNote = '';
+  if (!openMode) {
+    const passwordFile = path.join(dataDir, 'admin-password');
+    const boot = spawnSync(
+      tsxBin(),
+      [path.join(ROOT, 'scripts', 'auth-bootstrap.ts'), '--username', 'admin', '--password-file', passwordFile, '--token-file', path.join(dataDir, 'demo-api-token'), '--token-name', 'demo start-up'],
+      { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+    if (boot.status !== 0) throw new Error(`creating the admin account failed: ${boot.stderr}`);
+    const result = JSON.parse(boot.stdout.trim().split('\n').at(-1)!) as { createdAdmin: boolean; username: string; password?: string; token?: string };
+    apiToken = result.token;
+    if (result.password) {
+      console.log(`\nCreated the admin account. Sign in as "${result.username}" with password:  ${result.password}\n(printed only now; kept in ${path.relative(ROOT, passwordFile)})\n`);
+    }
+    adminNote = existsSync(passwordFile) ? `\n  Sign in as "admin" (generated password in ${path.relative(ROOT, passwordFile)})\n` : '\n  Sign in with your account.\n';
+  }
 
   if (!process.env.DEMO_SKIP_BUILD) {
     console.log('building the app (next build)…');
@@ -66,7 +95,8 @@ async function main() {
   );
 
   // First start: launch a demo run so the dashboard has live curves.
-  const list = (await (await fetch(`${base}/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 1 } }))}`)).json()) as {
+  const authHeader: Record<string, string> = apiToken ? { authorization: `Bearer ${apiToken}` } : {};
+  const list = (await (await fetch(`${base}/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 1 } }))}`, { headers: authHeader })).json()) as {
     result?: { data?: { json?: { items: unknown[] } } };
   };
   if ((list.result?.data?.json?.items.length ?? 0) === 0) {
@@ -76,10 +106,10 @@ async function main() {
       backend: 'local',
       experiment: 'demo',
       config: { maxSteps: 200, local: { stepDelayMs: 150 } },
-    });
+    }, { token: apiToken });
     console.log('launched a demo GRPO run on the local backend');
   }
-  console.log(`\nVideoCap Studio is running: ${base}   (Ctrl-C stops everything)\n`);
+  console.log(`\nVideoCap Studio is running: ${base}   (Ctrl-C stops everything)${openMode ? '\n  AUTH_MODE=open: no sign-in, everyone who reaches it is admin' : adminNote}`);
   await new Promise(() => undefined);
 }
 

@@ -8,7 +8,12 @@
  *  4. browser tests: builds the app, serves it with a runner, drives Debian's Chromium with Playwright
  * Ends with one line "N passed, N failed". `npm test -- unit integration bench e2e` picks stages.
  * PostgreSQL: $DATABASE_URL's server, else 127.0.0.1:5432 (user postgres), else embedded PGlite.
+ * Accounts: integration tests get an admin and its API token (VIDEOCAP_API_TOKEN; requests without
+ * credentials act as it, see server/testing/integration-setup.ts); the browser tests get their own fresh
+ * database with no user, so e2e/global-setup.ts creates the admin through the first-start page and
+ * stores its signed-in state for every spec.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -112,21 +117,38 @@ async function main(): Promise<number> {
   r.disconnect();
 
   const base = await postgresBase();
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/videocap_test_${Date.now()}`;
-  const databaseUrl = dbUrl.toString();
   const isPglite = base.includes(':54339');
-  if (!isPglite) await ensureDatabase(databaseUrl);
-  const effectiveDb = isPglite ? base : databaseUrl; // PGlite serves a single database
-  await deployMigrations(effectiveDb);
-  console.log(`test database: ${effectiveDb}\ntest redis: ${redisUrl}`);
+  const stamp = Date.now();
   const token = 'test-runner-token-0123456789abcdef';
-  const env = { DATABASE_URL: effectiveDb, REDIS_URL: redisUrl, VIDEOCAP_RUNNER_TOKEN: token };
-  if (run(tsxBin(), [path.join(ROOT, 'prisma', 'seed.ts')], env) !== 0) throw new Error('seeding the test database failed');
+  const authSecret = randomBytes(32).toString('hex');
+  const adminPassword = `e2e-${randomBytes(9).toString('base64url')}`;
+  /** A fresh, migrated and seeded database (PGlite serves a single database, shared then). */
+  const prepareDatabase = async (suffix: string): Promise<string> => {
+    const dbUrl = new URL(base);
+    dbUrl.pathname = `/videocap_test_${stamp}${suffix}`;
+    if (!isPglite) await ensureDatabase(dbUrl.toString());
+    const effective = isPglite ? base : dbUrl.toString();
+    await deployMigrations(effective);
+    if (run(tsxBin(), [path.join(ROOT, 'prisma', 'seed.ts')], { DATABASE_URL: effective, REDIS_URL: redisUrl }) !== 0) throw new Error('seeding the test database failed');
+    return effective;
+  };
+  const effectiveDb = await prepareDatabase('');
+  console.log(`test database: ${effectiveDb}\ntest redis: ${redisUrl}`);
+  const env = { DATABASE_URL: effectiveDb, REDIS_URL: redisUrl, VIDEOCAP_RUNNER_TOKEN: token, AUTH_SECRET: authSecret };
 
   if (want('integration')) {
     console.log('\n=== integration tests (real PostgreSQL + Redis) ===');
-    run(vitest, ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsDir}/integration.json`], env);
+    const boot = spawnSync(tsxBin(), [path.join(ROOT, 'scripts', 'auth-bootstrap.ts'), '--username', 'admin', '--password', adminPassword, '--token', '--token-name', 'integration tests'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    const apiToken = boot.status === 0 ? (JSON.parse(boot.stdout.trim().split('\n').at(-1)!) as { token?: string }).token : undefined;
+    if (!apiToken) throw new Error(`creating the integration tests' admin failed: ${boot.stderr}`);
+    run(vitest, ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsDir}/integration.json`], {
+      ...env,
+      VIDEOCAP_API_TOKEN: apiToken,
+    });
     countVitest(`${resultsDir}/integration.json`);
   }
 
@@ -156,7 +178,9 @@ async function main(): Promise<number> {
     }
     const port = Number(process.env.E2E_PORT ?? 3100);
     const distDir = '.next-e2e';
-    const webEnv = { ...env, NEXT_DIST_DIR: distDir, PORT: String(port) };
+    // A database with no user yet: the global setup creates the admin on the first-start page.
+    const e2eDb = isPglite ? effectiveDb : await prepareDatabase('_e2e');
+    const webEnv = { ...env, DATABASE_URL: e2eDb, NEXT_DIST_DIR: distDir, PORT: String(port) };
     if (run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], webEnv) !== 0) {
       console.error('next build failed: browser tests not run');
       failed++;
@@ -167,7 +191,7 @@ async function main(): Promise<number> {
     await waitFor(() => httpOk(`${baseUrl}/api/health`), 'the web server', 120_000);
     children.push(
       startChild('runner', tsxBin(), [path.join(ROOT, 'gpu-runner', 'main.ts')], {
-        ...env,
+        ...webEnv,
         VIDEOCAP_SERVER_URL: baseUrl,
         RUNNER_ID: 'e2e-runner',
         RUNNER_SLOTS: '2',
@@ -177,7 +201,15 @@ async function main(): Promise<number> {
     spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--config', 'e2e/playwright.config.ts'], {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, ...env, BASE_URL: baseUrl, CHROMIUM_PATH: chromium, PLAYWRIGHT_JSON_OUTPUT_NAME: `${resultsDir}/e2e.json` },
+      env: {
+        ...process.env,
+        ...webEnv,
+        BASE_URL: baseUrl,
+        CHROMIUM_PATH: chromium,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: `${resultsDir}/e2e.json`,
+        E2E_ADMIN_USERNAME: 'admin',
+        E2E_ADMIN_PASSWORD: adminPassword,
+      },
     });
     countPlaywright(`${resultsDir}/e2e.json`);
   }

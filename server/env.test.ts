@@ -13,5 +13,12 @@ describe('parseServerEnv', () => {
   it('fills defaults', () => {
     const e = parseServerEnv({ DATABASE_URL: 'postgresql://x/y' });
     expect(e.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(e.AUTH_MODE).toBe('accounts');
+  });
+  it('validates the auth variables', () => {
+    expect(() => parseServerEnv({ DATABASE_URL: 'postgresql://x/y', AUTH_MODE: 'none' })).toThrow(/AUTH_MODE: must be "accounts" or "open"/);
+    expect(() => parseServerEnv({ DATABASE_URL: 'postgresql://x/y', AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);
+    expect(() => parseServerEnv({ DATABASE_URL: 'postgresql://x/y', AUTH_URL: 'studio.lab' })).toThrow(/AUTH_URL: expected a http: or https: URL/);
+    expect(parseServerEnv({ DATABASE_URL: 'postgresql://x/y', AUTH_MODE: 'open' }).AUTH_MODE).toBe('open');
   });
 });

@@ -27,6 +27,17 @@ const serverEnvSchema = z.object({
   JUDGE_MODEL: z.string().min(1).optional(),
   EMBEDDING_BASE_URL: url(['http:', 'https:'], 'http://127.0.0.1:8001/v1').optional(),
   EMBEDDING_MODEL: z.string().min(1).optional(),
+  /**
+   * `accounts` (default): sign-in, roles and tokens (issue 12). `open`: no sign-in, everyone who reaches
+   * the server acts as a local admin (a researcher's laptop); every page says so.
+   */
+  AUTH_MODE: z.enum(['accounts', 'open'], { error: 'must be "accounts" or "open"' }).default('accounts'),
+  /** Signs session cookies (≥ 32 chars). Unset: generated once into .data/auth-secret (one app instance only). */
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Public URL of the app, e.g. https://studio.lab.example. https → cookies are marked Secure; also a trusted origin. */
+  AUTH_URL: url(['http:', 'https:'], 'https://studio.lab.example').optional(),
+  /** More origins allowed to send cookie-authenticated mutations (comma-separated), e.g. behind a second host name. */
+  AUTH_TRUSTED_ORIGINS: z.string().optional(),
   /** Seconds after which a runner without heartbeat is not counted alive. */
   RUNNER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).max(3600).default(15),
   /**

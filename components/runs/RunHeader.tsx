@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { readScorer, type ScorerIdentity } from '../../core/scorer';
+import { IfCan } from '../auth/SessionProvider';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { StatusBadge } from './StatusBadge';
@@ -30,6 +31,8 @@ export interface RunHeaderData {
   scorer?: unknown;
   /** The stored run config (local runs: whether this is the perception-free control). */
   config?: unknown;
+  /** Who launched or imported it (null: open mode, a runner, or before accounts). */
+  createdBy?: { id: string; name: string; username: string | null; displayUsername?: string | null } | null;
 }
 
 function scorerDetails(s: ScorerIdentity): string {
@@ -113,14 +116,16 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
           <Link href={`/runs/${run.id}/rollouts`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="rollouts-link">
             Rollouts
           </Link>
-          <Link href={`/runs/new?clone=${encodeURIComponent(run.id)}`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="clone-run">
-            Clone run
-          </Link>
-          {!terminal && (
-            <Button variant="danger" loading={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })} data-testid="cancel-run">
-              Cancel
-            </Button>
-          )}
+          <IfCan capability="research">
+            <Link href={`/runs/new?clone=${encodeURIComponent(run.id)}`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="clone-run">
+              Clone run
+            </Link>
+            {!terminal && (
+              <Button variant="danger" loading={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })} data-testid="cancel-run">
+                Cancel
+              </Button>
+            )}
+          </IfCan>
         </div>
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3 lg:grid-cols-6">
@@ -139,6 +144,10 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
         <div>
           <dt className="text-xs text-zinc-500">Experiment</dt>
           <dd>{run.experiment?.name ?? '—'}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-zinc-500">Launched by</dt>
+          <dd data-testid="run-owner">{run.createdBy ? (run.createdBy.displayUsername ?? run.createdBy.username ?? run.createdBy.name) : '—'}</dd>
         </div>
         <div>
           <dt className="text-xs text-zinc-500">Progress</dt>

@@ -1,14 +1,51 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
+import { useSession } from '../auth/SessionProvider';
 import { api } from '../providers/trpc';
 import { StatusBadge } from './StatusBadge';
 
+/** Who launched runs: "anyone", "me" or a user id (the runs list's owner filter). */
+function OwnerFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { user, mode } = useSession();
+  const users = api.user.directory.useQuery(undefined, { enabled: mode === 'accounts', staleTime: 60_000 });
+  if (mode !== 'accounts') return null;
+  return (
+    <label className="mb-3 flex items-center gap-2 text-sm">
+      <span className="text-zinc-500">Launched by</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} className="h-8 rounded border border-zinc-300 bg-white px-2 dark:border-zinc-700 dark:bg-zinc-900" data-testid="owner-filter">
+        <option value="">anyone</option>
+        {user?.userId && <option value="me">me</option>}
+        {(users.data ?? [])
+          .filter((u) => u.id !== user?.userId)
+          .map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.displayUsername ?? u.username ?? u.name}
+            </option>
+          ))}
+      </select>
+    </label>
+  );
+}
+
 export function RunsList() {
-  const runs = api.run.list.useQuery({ limit: 100 }, { refetchInterval: 3_000 });
+  const { user } = useSession();
+  const [owner, setOwner] = useState('');
+  const createdById = owner === 'me' ? (user?.userId ?? undefined) : owner || undefined;
+  const runs = api.run.list.useQuery({ limit: 100, createdById }, { refetchInterval: 3_000 });
+  const filter = <OwnerFilter value={owner} onChange={setOwner} />;
   if (runs.isLoading) return <p className="text-sm text-zinc-500">Loading runs…</p>;
   if (runs.error) return <p className="text-sm text-red-600">Could not load runs: {runs.error.message}</p>;
   const items = runs.data?.items ?? [];
+  if (items.length === 0 && createdById) {
+    return (
+      <>
+        {filter}
+        <p className="text-sm text-zinc-500" data-testid="runs-empty-filtered">No runs launched by this user.</p>
+      </>
+    );
+  }
   if (items.length === 0) {
     return (
       <div data-testid="runs-empty" className="rounded-lg border border-dashed border-zinc-300 p-8 text-sm dark:border-zinc-700">
@@ -25,6 +62,8 @@ export function RunsList() {
     );
   }
   return (
+    <>
+    {filter}
     <table className="w-full text-left text-sm" data-testid="runs-table">
       <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
         <tr>
@@ -34,6 +73,7 @@ export function RunsList() {
           <th className="py-2 pr-4">Backend</th>
           <th className="py-2 pr-4">Status</th>
           <th className="py-2 pr-4">Progress</th>
+          <th className="py-2 pr-4">Launched by</th>
           <th className="py-2 pr-4">Created</th>
         </tr>
       </thead>
@@ -54,10 +94,14 @@ export function RunsList() {
             <td className="py-2 pr-4 tabular-nums">
               {r.lastStep}/{r.maxSteps || '?'}
             </td>
+            <td className="py-2 pr-4 text-zinc-600 dark:text-zinc-400" data-testid="run-owner-cell">
+              {r.createdBy ? (r.createdBy.displayUsername ?? r.createdBy.username ?? r.createdBy.name) : '—'}
+            </td>
             <td className="py-2 pr-4 text-zinc-500">{new Date(r.createdAt).toLocaleString()}</td>
           </tr>
         ))}
       </tbody>
     </table>
+    </>
   );
 }

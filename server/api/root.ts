@@ -1,8 +1,13 @@
 import { evalRouter } from './routers/eval';
+import { apiTokenRouter } from './routers/api-token';
+import { authRouter } from './routers/auth';
 import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
+import { runnerTokenRouter } from './routers/runner-token';
+import { annotationRouter } from './routers/span-annotation';
 import { systemRouter } from './routers/system';
+import { userRouter } from './routers/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -11,6 +16,11 @@ export const appRouter = createTRPCRouter({
   rollout: rolloutRouter,
   system: systemRouter,
   eval: evalRouter,
+  auth: authRouter,
+  user: userRouter,
+  apiToken: apiTokenRouter,
+  runnerToken: runnerTokenRouter,
+  annotation: annotationRouter,
 });
 
 export type AppRouter = typeof appRouter;

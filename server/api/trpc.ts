@@ -1,19 +1,33 @@
 /**
  * tRPC context and procedure builders (create-t3-app layout). Service errors become tRPC errors with
  * the right code, and validation errors carry `fieldErrors` so forms can show them on the field.
+ * Every procedure is role-scoped (issue 12): 401 without a session / API token, 403 naming the role needed.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
-import { db } from '../db';
+import { CAPABILITY_ROLE, roleCan, rolesWith, type Capability } from '../../core/roles';
+import { resolveActor, type Actor } from '../auth/actor';
+import { assertSameOrigin } from '../auth/csrf';
+import { db, type Db } from '../db';
 import { databaseRefusal } from '../services/db-errors';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../services/errors';
 import { Prisma } from '../generated/prisma/client';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationError } from '../services/errors';
 
-export async function createTRPCContext(opts: { headers: Headers }) {
+export interface Context {
+  db: Db;
+  /** The request's headers: the session cookie or `Authorization: Bearer <API token>` identify the caller. */
+  headers: Headers;
+  /**
+   * The caller, when already known (tests: server/testing/auth.ts). Left undefined, the role middleware
+   * resolves it from `headers`; null means nobody is signed in.
+   */
+  actor?: Actor | null;
+}
+
+export async function createTRPCContext(opts: { headers: Headers }): Promise<Context> {
   return { db: db(), headers: opts.headers };
 }
-export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -26,7 +40,8 @@ const t = initTRPC.context<Context>().create({
     } else if (cause instanceof ValidationError) {
       fieldErrors = cause.fieldErrors;
     }
-    return { ...shape, data: { ...shape.data, fieldErrors } };
+    const requiredRole = cause instanceof ForbiddenError ? cause.requiredRole : null;
+    return { ...shape, data: { ...shape.data, fieldErrors, requiredRole } };
   },
 });
 
@@ -38,6 +53,8 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
     if (cause instanceof ValidationError) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
     if (cause instanceof ConflictError) throw new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
     if (cause instanceof UnavailableError) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
+    if (cause instanceof UnauthorizedError) throw new TRPCError({ code: 'UNAUTHORIZED', message: cause.message, cause });
+    if (cause instanceof ForbiddenError) throw new TRPCError({ code: 'FORBIDDEN', message: cause.message, cause });
     // Database errors never reach a client with Prisma's internals: a refused value is the input's fault.
     const refusal = databaseRefusal(cause);
     if (refusal) throw new TRPCError({ code: 'BAD_REQUEST', message: `the database refused a value: ${refusal}`, cause });
@@ -50,20 +67,60 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+export const SIGN_IN_REQUIRED = 'sign in required: a session cookie (browser) or Authorization: Bearer <VIDEOCAP_API_TOKEN> (create one on /account)';
+
+/** The caller of this request: the one given in the context, else resolved from its headers (401 on a bad token). */
+async function callerOf(ctx: Context): Promise<Actor | null> {
+  if (ctx.actor !== undefined) return ctx.actor;
+  try {
+    return await resolveActor(ctx.headers, { db: ctx.db });
+  } catch (e) {
+    if (e instanceof UnauthorizedError) throw new TRPCError({ code: 'UNAUTHORIZED', message: e.message, cause: e });
+    throw e;
+  }
+}
+
+/**
+ * Role middleware: 401 without a caller, 403 naming the role the procedure needs, and for mutations
+ * riding on ambient credentials (session cookie, open mode) a same-origin check (CSRF).
+ */
+function requireCapability(capability: Capability) {
+  return t.middleware(async ({ ctx, path, type, next }) => {
+    const actor = await callerOf(ctx);
+    if (!actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: SIGN_IN_REQUIRED });
+    if (type === 'mutation' && actor.via !== 'token') {
+      try {
+        assertSameOrigin(ctx.headers, { requireOrigin: actor.via === 'session' });
+      } catch (e) {
+        if (e instanceof ForbiddenError) throw new TRPCError({ code: 'FORBIDDEN', message: e.message, cause: e });
+        throw e;
+      }
+    }
+    if (!roleCan(actor.role, capability)) {
+      const needed = CAPABILITY_ROLE[capability];
+      const message = `${path} needs the ${needed} role (allowed: ${rolesWith(capability).join(', ')}); you are ${actor.role}`;
+      throw new TRPCError({ code: 'FORBIDDEN', message, cause: new ForbiddenError(message, needed) });
+    }
+    return next({ ctx: { ...ctx, actor } });
+  });
+}
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-/** No login yet: every procedure is public (single-team deployment behind your own network). */
+/**
+ * No sign-in needed. Only for what must work signed out (health, the session/setup state, first-start
+ * setup); server/api/access.int.test.ts lists each one and fails on any other public procedure.
+ */
 export const publicProcedure = t.procedure.use(mapServiceErrors);
 
 /*
- * Role-scoped procedures (issue 12, accounts). Until accounts land they are the public procedure;
- * new procedures must already pick the role they need so the accounts work only has to enforce it:
- *   viewerProcedure     — read anything (queries)
- *   researcherProcedure — launch, cancel, clone, evaluate, import, curate
- *   annotatorProcedure  — create / edit / delete span annotations
- *   adminProcedure      — users, roles, API and runner tokens
+ * Role-scoped procedures (core/roles.ts). `ctx.actor` is the caller (userId null in open mode).
+ *   viewerProcedure     — read anything (queries); any signed-in role
+ *   researcherProcedure — launch, cancel, clone, evaluate, import, curate; researcher, admin
+ *   annotatorProcedure  — create / edit / delete span annotations; annotator, researcher, admin
+ *   adminProcedure      — users, roles, runner tokens; admin
  */
-export const viewerProcedure = publicProcedure;
-export const researcherProcedure = publicProcedure;
-export const annotatorProcedure = publicProcedure;
-export const adminProcedure = publicProcedure;
+export const viewerProcedure = publicProcedure.use(requireCapability('read'));
+export const researcherProcedure = publicProcedure.use(requireCapability('research'));
+export const annotatorProcedure = publicProcedure.use(requireCapability('annotate'));
+export const adminProcedure = publicProcedure.use(requireCapability('admin'));

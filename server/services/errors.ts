@@ -19,3 +19,17 @@ export class ConflictError extends Error {
 export class UnavailableError extends Error {
   readonly status = 503;
 }
+/** Not signed in, or a missing / unknown / expired / revoked token (HTTP 401). */
+export class UnauthorizedError extends Error {
+  readonly status = 401;
+}
+/** Signed in, but the role does not allow it (HTTP 403); `requiredRole` names the role it needs. */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  constructor(
+    message: string,
+    readonly requiredRole: string | null = null,
+  ) {
+    super(message);
+  }
+}

@@ -1,9 +1,32 @@
 /** Helpers for the token-authenticated ingest API (plain JSON over HTTP, used by runners and scripts). */
 import type { z } from 'zod';
-import { db } from '../db';
+import { roleCan } from '../../core/roles';
+import { db, type Db } from '../db';
 import { databaseRefusal } from './db-errors';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
-import { verifyRunnerToken } from './tokens';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationError } from './errors';
+import { API_TOKEN_PREFIX, verifyApiToken, verifyRunnerToken } from './tokens';
+
+/** Who writes through the ingest API: a runner (runner token), or a researcher's personal API token (`videocap import`). */
+export type IngestCaller = { kind: 'runner' } | { kind: 'user'; userId: string; role: string };
+
+/**
+ * A runner token, or a personal API token whose owner may import (researcher, admin). A user may only
+ * write to runs they created (admins: any). Throws UnauthorizedError / ForbiddenError.
+ */
+export async function authenticateIngest(prisma: Db, authorization: string | null, runId?: string): Promise<IngestCaller> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (m && m[1]!.startsWith(API_TOKEN_PREFIX)) {
+    const { user } = await verifyApiToken(prisma, m[1]!);
+    if (!roleCan(user.role, 'research')) throw new ForbiddenError(`the ingest API needs the researcher role; you are ${user.role}`, 'researcher');
+    if (runId && user.role !== 'admin') {
+      const run = await prisma.run.findUnique({ where: { id: runId }, select: { createdById: true } });
+      if (run && run.createdById !== user.id) throw new ForbiddenError(`run ${runId} was not created by you; only its runner or an admin may write to it`, 'admin');
+    }
+    return { kind: 'user', userId: user.id, role: user.role };
+  }
+  if (await verifyRunnerToken(prisma, authorization)) return { kind: 'runner' };
+  throw new UnauthorizedError('missing or invalid runner token (Authorization: Bearer <token>)');
+}
 
 export function jsonError(status: number, error: string, details?: unknown, extra: Record<string, unknown> = {}): Response {
   return Response.json({ error, ...(details ? { details } : {}), ...extra }, { status });
@@ -13,10 +36,15 @@ export function jsonError(status: number, error: string, details?: unknown, extr
 export async function ingestHandler<S extends z.ZodType>(
   req: Request,
   schema: S | null,
-  handler: (body: z.infer<S>) => Promise<unknown>,
+  handler: (body: z.infer<S>, caller: IngestCaller) => Promise<unknown>,
+  opts: { runId?: string } = {},
 ): Promise<Response> {
-  if (!(await verifyRunnerToken(db(), req.headers.get('authorization')).catch(() => false))) {
-    return jsonError(401, 'missing or invalid runner token (Authorization: Bearer <token>)');
+  let caller: IngestCaller;
+  try {
+    caller = await authenticateIngest(db(), req.headers.get('authorization'), opts.runId);
+  } catch (e) {
+    if (e instanceof ForbiddenError) return jsonError(403, e.message);
+    return jsonError(401, e instanceof UnauthorizedError ? e.message : 'missing or invalid runner token (Authorization: Bearer <token>)');
   }
   let body: unknown = undefined;
   if (schema) {
@@ -33,7 +61,7 @@ export async function ingestHandler<S extends z.ZodType>(
     body = parsed.data;
   }
   try {
-    return Response.json(await handler(body as z.infer<S>));
+    return Response.json(await handler(body as z.infer<S>, caller));
   } catch (e) {
     if (e instanceof NotFoundError) return jsonError(404, e.message);
     if (e instanceof ValidationError) return jsonError(400, e.message, e.fieldErrors, e.extra);

@@ -17,6 +17,8 @@ export interface LaunchInput {
   config: unknown;
   experiment?: string;
   parentRunId?: string | null;
+  /** The user who launched it (null in open mode). */
+  createdById?: string | null;
 }
 
 /** Validate a run config; the error names each field and the reason. */
@@ -70,6 +72,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
       config: config as unknown as Prisma.InputJsonValue,
       experimentId: await experimentId(db, input.experiment),
       parentRunId: input.parentRunId ?? null,
+      createdById: input.createdById ?? null,
       initCheckpointId: config.initFromCheckpointId,
       maxSteps: config.maxSteps,
       status: 'queued',
@@ -88,7 +91,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
 }
 
 /** A run created from outside the browser (importers, scripts): stored, not enqueued. */
-export async function createExternalRun(db: Db, input: CreateRunInput): Promise<{ id: string }> {
+export async function createExternalRun(db: Db, input: CreateRunInput, createdById: string | null = null): Promise<{ id: string }> {
   const status = input.status ?? 'running';
   return db.run.create({
     data: {
@@ -101,6 +104,7 @@ export async function createExternalRun(db: Db, input: CreateRunInput): Promise<
       source: (input.source ?? undefined) as Prisma.InputJsonValue | undefined,
       ...(input.maxSteps !== undefined ? { maxSteps: input.maxSteps } : {}),
       scorer: (input.scorer ?? undefined) as Prisma.InputJsonValue | undefined,
+      createdById,
       startedAt: new Date(),
       lastReportAt: new Date(),
       transitions: {
@@ -181,6 +185,7 @@ export async function getRun(db: Db, runId: string) {
       transitions: { orderBy: { at: 'asc' } },
       checkpoints: { orderBy: { step: 'asc' } },
       parentRun: { select: { id: true, name: true } },
+      createdBy: { select: { id: true, name: true, username: true, displayUsername: true } },
     },
   });
   if (!run) throw new NotFoundError(`run ${runId} does not exist`);
@@ -209,6 +214,7 @@ export interface ListRunsInput {
   kind?: RunKind;
   experimentId?: string;
   search?: string;
+  createdById?: string;
 }
 
 /** Newest first, keyset-paginated on (createdAt, id). */
@@ -222,6 +228,7 @@ export async function listRuns(db: Db, input: ListRunsInput) {
     ...(input.kind ? { kind: input.kind } : {}),
     ...(input.experimentId ? { experimentId: input.experimentId } : {}),
     ...(input.search ? { name: { contains: input.search, mode: 'insensitive' } } : {}),
+    ...(input.createdById ? { createdById: input.createdById } : {}),
     ...(cursorRow
       ? { OR: [{ createdAt: { lt: cursorRow.createdAt } }, { createdAt: cursorRow.createdAt, id: { lt: cursorRow.id } }] }
       : {}),
@@ -244,6 +251,7 @@ export async function listRuns(db: Db, input: ListRunsInput) {
       runnerId: true,
       failureReason: true,
       experiment: { select: { id: true, name: true } },
+      createdBy: { select: { id: true, name: true, username: true, displayUsername: true } },
     },
   });
   const hasMore = rows.length > input.limit;

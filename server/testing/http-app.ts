@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as authRoutes from '../../app/api/auth/[...all]/route';
 import * as health from '../../app/api/health/route';
 import * as ingestRuns from '../../app/api/ingest/runs/route';
 import * as ingestRun from '../../app/api/ingest/runs/[id]/route';
@@ -20,6 +21,8 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) 
 
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/api\/health$/, handler: health.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/auth\/.+$/, handler: authRoutes.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/auth\/.+$/, handler: authRoutes.POST as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs$/, handler: ingestRuns.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)$/, handler: ingestRun.GET as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/events$/, handler: ingestEvents.POST as Handler },
@@ -68,7 +71,10 @@ export async function startTestApp(port = 0): Promise<TestApp> {
       const params = (route.pattern.exec(url.pathname)?.groups ?? {}) as Record<string, string>;
       try {
         const response = await route.handler(await toRequest(req, base), { params: Promise.resolve(params) });
-        res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+        const headers: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
+        const cookies = response.headers.getSetCookie();
+        if (cookies.length) headers['set-cookie'] = cookies;
+        res.writeHead(response.status, headers);
         res.end(Buffer.from(await response.arrayBuffer()));
       } catch (e) {
         res.writeHead(500).end(String(e));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireRole } from '../../../server/auth/route';
 import { db } from '../../../server/db';
 import { metricsCsvStream } from '../../../server/services/metrics-csv';
 
@@ -17,6 +18,8 @@ const query = z.object({
 
 /** GET /api/metrics.csv?runs=a,b&keys=reward,think_score[&xMin=&xMax=] → every raw point as CSV. */
 export async function GET(req: Request) {
+  const caller = await requireRole(req, 'read');
+  if (caller instanceof Response) return caller;
   const params = Object.fromEntries(new URL(req.url).searchParams);
   const parsed = query.safeParse(params);
   if (!parsed.success) {

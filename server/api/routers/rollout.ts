@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { clipAcrossSteps, getRollout, listGroups, listRollouts, rolloutGroup, ROLLOUT_SORTS } from '../../services/rollouts';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { createTRPCRouter, viewerProcedure } from '../trpc';
 
 export const rolloutRouter = createTRPCRouter({
-  list: publicProcedure
+  list: viewerProcedure
     .input(
       z.object({
         runId: z.string().min(1),
@@ -22,14 +22,14 @@ export const rolloutRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => listRollouts(ctx.db, input)),
-  groups: publicProcedure
+  groups: viewerProcedure
     .input(z.object({ runId: z.string().min(1), step: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) => listGroups(ctx.db, input.runId, input.step, input.limit)),
-  group: publicProcedure
+  group: viewerProcedure
     .input(z.object({ runId: z.string().min(1), step: z.number().int().min(0), clipId: z.string().min(1), groupIndex: z.number().int().min(0).optional() }))
     .query(({ ctx, input }) => rolloutGroup(ctx.db, input.runId, input.step, input.clipId, input.groupIndex)),
-  get: publicProcedure.input(z.object({ id: z.string().regex(/^\d+$/, 'rollout ids are numeric') })).query(({ ctx, input }) => getRollout(ctx.db, input.id)),
-  clipAcrossSteps: publicProcedure
+  get: viewerProcedure.input(z.object({ id: z.string().regex(/^\d+$/, 'rollout ids are numeric') })).query(({ ctx, input }) => getRollout(ctx.db, input.id)),
+  clipAcrossSteps: viewerProcedure
     .input(z.object({ runId: z.string().min(1), clipId: z.string().min(1), limit: z.number().int().min(1).max(1000).default(200) }))
     .query(({ ctx, input }) => clipAcrossSteps(ctx.db, input.runId, input.clipId, input.limit)),
 });

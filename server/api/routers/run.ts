@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { RUN_KINDS, RUN_STATUSES } from '../../../core/types';
 import { cancelRun, getRun, launchRun, listRuns } from '../../services/runs';
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { createTRPCRouter, researcherProcedure, viewerProcedure } from '../trpc';
 
 export const runRouter = createTRPCRouter({
   /** Launch a run: validates the config (field + reason on error), stores it queued, enqueues the job. */
-  launch: publicProcedure
+  launch: researcherProcedure
     .input(
       z.object({
         name: z.string().min(1, 'name is required').max(200),
@@ -16,9 +16,9 @@ export const runRouter = createTRPCRouter({
         parentRunId: z.string().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => launchRun(ctx.db, { ...input, config: input.config ?? {} })),
-  get: publicProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => getRun(ctx.db, input.id)),
-  list: publicProcedure
+    .mutation(({ ctx, input }) => launchRun(ctx.db, { ...input, config: input.config ?? {}, createdById: ctx.actor.userId })),
+  get: viewerProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => getRun(ctx.db, input.id)),
+  list: viewerProcedure
     .input(
       z
         .object({
@@ -28,9 +28,11 @@ export const runRouter = createTRPCRouter({
           kind: z.enum(RUN_KINDS).optional(),
           experimentId: z.string().optional(),
           search: z.string().max(200).optional(),
+          /** Only runs this user launched or imported. */
+          createdById: z.string().min(1).optional(),
         })
         .default({ limit: 50 }),
     )
     .query(({ ctx, input }) => listRuns(ctx.db, input)),
-  cancel: publicProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => cancelRun(ctx.db, input.id)),
+  cancel: researcherProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => cancelRun(ctx.db, input.id)),
 });

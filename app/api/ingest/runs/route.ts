@@ -5,7 +5,7 @@ import { createExternalRun } from '../../../../server/services/runs';
 
 export const dynamic = 'force-dynamic';
 
-/** Create a run record from outside the browser (importers, scripts). It is not enqueued. */
+/** Create a run record from outside the browser (importers, scripts). It is not enqueued; a personal token records its owner. */
 export async function POST(req: Request) {
-  return ingestHandler(req, createRunSchema, (body) => createExternalRun(db(), sanitizeJsonText(body).value));
+  return ingestHandler(req, createRunSchema, (body, caller) => createExternalRun(db(), sanitizeJsonText(body).value, caller.kind === 'user' ? caller.userId : null));
 }

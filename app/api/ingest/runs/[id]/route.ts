@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** What a runner needs to start or resume: validated config, last checkpoint, next log seq, cancel flag. */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return ingestHandler(req, null, async () => ({ ...(await runForRunner(db(), id)), cancelRequested: await isCancelRequested(id) }));
+  return ingestHandler(req, null, async () => ({ ...(await runForRunner(db(), id)), cancelRequested: await isCancelRequested(id) }), { runId: id });
 }

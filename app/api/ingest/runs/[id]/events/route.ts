@@ -12,5 +12,5 @@ export const dynamic = 'force-dynamic';
  */
 export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return ingestHandler(req, ingestEnvelopeSchema, (batch) => ingestEventsOrReject(db(), id, batch));
+  return ingestHandler(req, ingestEnvelopeSchema, (batch) => ingestEventsOrReject(db(), id, batch), { runId: id });
 }

@@ -1,0 +1,5 @@
+import { SetupPage } from '../../components/auth/SetupPage';
+
+export default function Page() {
+  return <SetupPage />;
+}
