@@ -43,6 +43,13 @@ Server: $VIDEOCAP_SERVER_URL (default http://127.0.0.1:3000) with $VIDEOCAP_RUNN
     console.error(e instanceof Error ? e.message : String(e));
     return 2;
   }
+  try {
+    // Unreachable server or refused token: said within seconds, before anything is created.
+    await client.preflight();
+  } catch (e) {
+    console.error(`videocap import: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   const kind = values.kind === 'sft' ? 'sft' : 'grpo';
   const { id } = await client.createRun({
     name: values.name ?? `${path.basename(abs)} (${format} import)`,

@@ -1,6 +1,10 @@
 /** `videocap launch`: launch a run through the public tRPC API (same as the browser's launch form). */
 import { parseArgs } from 'node:util';
 
+const LAUNCH_USAGE = `usage: videocap launch --name NAME [--kind grpo|sft] [--backend local|swift] [--config '{"maxSteps":200}'] [--experiment NAME] [--server URL]
+Prints the new run id on stdout; warnings (e.g. training on an evaluation benchmark) go to stderr.
+The server URL defaults to $VIDEOCAP_SERVER_URL or http://127.0.0.1:3000.`;
+
 export async function runLaunchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -14,45 +18,81 @@ export async function runLaunchCommand(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || !values.name) {
-    console.log(`usage: videocap launch --name NAME [--kind grpo|sft] [--backend local|swift] [--config '{"maxSteps":200}'] [--experiment NAME] [--server URL]
-Prints the new run id. The server URL defaults to $VIDEOCAP_SERVER_URL or http://127.0.0.1:3000.`);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    console.log(LAUNCH_USAGE);
+    return 0;
+  }
+  if (!values.name || !values.name.trim()) {
+    console.error(`videocap launch: missing required option --name (the run's name, e.g. --name ablation-format-tscore)\n\n${LAUNCH_USAGE}`);
+    return 2;
   }
   let config: unknown = {};
   if (values.config) {
     try {
       config = JSON.parse(values.config);
     } catch (e) {
-      console.error(`--config is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`videocap launch: --config is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
       return 2;
     }
   }
   const server = values.server ?? process.env.VIDEOCAP_SERVER_URL ?? 'http://127.0.0.1:3000';
-  let id: string;
+  let launched: LaunchedRun;
   try {
-    id = await launchRunViaHttp(server, { name: values.name, kind: values.kind ?? 'grpo', backend: values.backend ?? 'local', config, experiment: values.experiment });
+    launched = await launchRunViaHttp(server, { name: values.name, kind: values.kind ?? 'grpo', backend: values.backend ?? 'local', config, experiment: values.experiment });
   } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
+    console.error(`videocap launch: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  console.log(id);
+  for (const w of launched.warnings) console.error(`warning: ${w}`);
+  console.log(launched.id);
   return 0;
 }
 
-/** POST run.launch on the public tRPC HTTP API (superjson envelope). Returns the run id. */
+export interface LaunchedRun {
+  id: string;
+  /** Warnings of the launch (e.g. the dataset is an evaluation benchmark). */
+  warnings: string[];
+}
+
+interface TrpcEnvelope {
+  result?: { data?: { json?: { id: string; warnings?: string[] } } };
+  error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string> | null } } };
+}
+
+/**
+ * POST run.launch on the public tRPC HTTP API (superjson envelope). Resolves with the run id and
+ * the launch's warnings; rejects with a message naming every invalid field, or the unreachable
+ * server (within `timeoutMs`).
+ */
 export async function launchRunViaHttp(
   server: string,
   input: { name: string; kind: string; backend: string; config?: unknown; experiment?: string },
-): Promise<string> {
+  timeoutMs = 15_000,
+): Promise<LaunchedRun> {
   const base = server.replace(/\/+$/, '');
   let res: Response;
   try {
-    res = await fetch(`${base}/api/trpc/run.launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: input }) });
+    res = await fetch(`${base}/api/trpc/run.launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: input }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (e) {
-    throw new Error(`cannot reach ${base}: ${e instanceof Error ? e.message : String(e)}`);
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : e instanceof Error ? e.message : String(e));
+    throw new Error(`cannot reach the server at ${base} (${cause}) — is it running? --server or VIDEOCAP_SERVER_URL says where it is`);
   }
-  const json = (await res.json()) as { result?: { data?: { json?: { id: string } } }; error?: { json?: { message?: string } } };
-  if (!res.ok || !json.result?.data?.json) throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText}`);
-  return json.result.data.json.id;
+  let json: TrpcEnvelope;
+  try {
+    json = (await res.json()) as TrpcEnvelope;
+  } catch {
+    throw new Error(`${base} answered ${res.status} without JSON — is it the VideoCap Studio server?`);
+  }
+  const data = json.result?.data?.json;
+  if (!res.ok || !data) {
+    const fields = json.error?.json?.data?.fieldErrors;
+    const detail = fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
+    throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText}${detail}`);
+  }
+  return { id: data.id, warnings: data.warnings ?? [] };
 }
