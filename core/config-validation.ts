@@ -90,7 +90,18 @@ export function knownKeysAt(schema: unknown, path: readonly PropertyKey[]): stri
 export function configIssuesFromZod(error: z.ZodError, schema: unknown = runConfigSchema, prefix = 'config'): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const join = (parts: readonly PropertyKey[]) => [prefix, ...parts.map(String)].filter((p) => p !== '').join('.');
+  // A misspelt required key also leaves the real one missing; the typo's suggestion says it all.
+  const suggested = new Set<string>();
   for (const issue of error.issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeysAt(schema, issue.path);
+    for (const key of issue.keys) {
+      const s = suggestKey(key, known);
+      if (s) suggested.add(join([...issue.path, s]));
+    }
+  }
+  for (const issue of error.issues) {
+    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message) && suggested.has(join(issue.path))) continue;
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
