@@ -292,7 +292,8 @@ export class Runner {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.cancelPoll) clearInterval(this.cancelPoll);
     for (const ctl of this.active.values()) ctl.abort(new RunnerStoppingError('runner stopping'));
-    const end = Date.now() + deadlineMs;
+    // With Redis unreachable nothing below can complete: don't wait for it.
+    const end = Date.now() + (this.redis.status === 'ready' ? deadlineMs : 600);
     await settleWithin(Promise.all(this.workers.map((w) => w.close(true))), Math.max(0, end - Date.now() - 500));
     await settleWithin(
       this.redis.multi().del(REDIS_KEYS.runnerHeartbeat(this.id)).hset(REDIS_KEYS.runnerLastSeen, this.id, String(Date.now())).exec(),
