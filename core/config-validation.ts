@@ -168,11 +168,12 @@ export function checkRunConfig(kind: RunKind, input: unknown): { ok: true; confi
   return problems.length ? { ok: false, issues: problems } : { ok: true, config: parsed.data };
 }
 
-/** Keys of `input` the schema does not know, as dotted paths (`grpo.numGeneration`); [] when none. */
+/** Keys of `input` the schema does not know, as sorted dotted paths (`grpo.numGeneration`); [] when none. */
 export function unknownConfigKeys(input: unknown): string[] {
   const parsed = runConfigSchema.safeParse(input ?? {});
   if (parsed.success) return [];
-  return parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : []));
+  // Sorted: stored configs (JSONB) do not keep key order.
+  return parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [])).sort();
 }
 
 /**

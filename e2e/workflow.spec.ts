@@ -70,7 +70,7 @@ test('a cloned run whose config has keys this version does not know names them; 
   expect(created.ok()).toBeTruthy();
   const { id } = (await created.json()) as { id: string };
   await page.goto(`/runs/new?clone=${id}`);
-  await expect(page.getByTestId('launch-ignored-keys')).toContainText('maxStep, grpo.numGeneration');
+  await expect(page.getByTestId('launch-ignored-keys')).toContainText('left out here: grpo.numGeneration, maxStep.');
 
   const res = await request.post('/api/trpc/run.launch', {
     data: { json: { name: uniqueName('e2e-typo'), kind: 'grpo', backend: 'local', config: { maxStep: 20 } } },
