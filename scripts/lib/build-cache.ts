@@ -9,8 +9,8 @@ import path from 'node:path';
 
 /** Folders that never feed the app build (outputs, dependencies, tests, benchmarks). */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.data', '.next', '.next-e2e', 'e2e', 'bench', 'test-results', 'playwright-report', 'tmp']);
-/** Files that never feed it: tests, documentation, editor and build leftovers. */
-const SKIP_FILE = /(\.test\.tsx?|\.md|\.tsbuildinfo|~|\.swp)$/;
+/** Files that never feed it: tests, documentation, editor and build leftovers, and next-env.d.ts (written by `next build` itself). */
+const SKIP_FILE = /(\.test\.tsx?|\.md|\.tsbuildinfo|~|\.swp)$|^next-env\.d\.ts$/;
 
 function walk(root: string, rel: string, out: string[]): void {
   for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {

@@ -24,6 +24,7 @@ describe('demo build reuse', () => {
     writeFileSync(path.join(root, 'README.md'), '# docs');
     writeFileSync(path.join(root, 'app', 'page.test.ts'), 'test');
     writeFileSync(path.join(root, 'node_modules', 'x', 'index.js'), '1');
+    writeFileSync(path.join(root, 'next-env.d.ts'), '/// written by next build'); // the build writes it itself
     mkdirSync(path.join(root, '.next'));
     writeFileSync(path.join(root, '.next', 'BUILD_ID'), 'abc');
     expect(buildInputsHash(root)).toBe(h0);
