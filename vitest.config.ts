@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'gpu-runner/**/*.test.ts', 'server/**/*.test.ts', 'components/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'gpu-runner/**/*.test.ts', 'server/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           environment: 'node',
         },

@@ -26,6 +26,8 @@ export type JobPayload = z.infer<typeof jobPayloadSchema>;
 export const REDIS_KEYS = {
   runnerHeartbeat: (runnerId: string) => `videocap:runner:${runnerId}`,
   runnerHeartbeatPattern: 'videocap:runner:*',
+  /** Hash runner id → epoch ms of its last heartbeat; outlives the heartbeat key so "runner lost at …" can say when. */
+  runnerLastSeen: 'videocap:runners-last-seen',
   cancelRequested: (runId: string) => `videocap:cancel:${runId}`,
   cancelChannel: 'videocap:cancel',
 } as const;

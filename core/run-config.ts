@@ -2,6 +2,10 @@
  * Run configuration: one validated shape for every run kind and backend.
  * Defaults are the paper's (Appendix B, Table 5; data/reference/videocap-r1-paper.json).
  * Ablations of Tables 2–4 are configurations of this object, not code.
+ *
+ * Every object is strict: an unknown key (`maxStep`, `grpo.numGeneration`) is an error, never a
+ * silently ignored field that launches the defaults instead (core/config-validation.ts turns it
+ * into `config.maxStep: unknown key — did you mean maxSteps?`).
  */
 import { z } from 'zod';
 import { PAPER_HYPERPARAMETERS as HP } from './paper';
@@ -13,12 +17,12 @@ import { PAPER_HYPERPARAMETERS as HP } from './paper';
  */
 export const DEFAULT_BASE_MODEL = `Qwen/${HP.base_model}`;
 
-export const rewardWeightSchema = z.object({
+export const rewardWeightSchema = z.strictObject({
   name: z.enum(['format', 'tscore', 'escore', 'cnscore']),
   weight: z.number().finite().min(0, 'weight must be ≥ 0').max(100),
 });
 
-export const grpoConfigSchema = z.object({
+export const grpoConfigSchema = z.strictObject({
   numGenerations: z.number().int().min(2, 'GRPO needs at least 2 generations per group').max(64).default(HP.grpo.num_generations),
   temperature: z.number().gt(0).max(5).default(HP.grpo.temperature),
   beta: z.number().min(0).max(10).default(HP.grpo.beta_kl),
@@ -35,7 +39,7 @@ export const grpoConfigSchema = z.object({
   epsilon: z.number().gt(0).max(1).default(0.2),
 });
 
-export const sftConfigSchema = z.object({
+export const sftConfigSchema = z.strictObject({
   learningRate: z.number().gt(0).max(1).default(HP.sft.learning_rate),
   lrScheduler: z.enum(['cosine', 'linear', 'constant']).default('cosine'),
   warmupRatio: z.number().min(0).max(1).default(HP.sft.warmup_ratio),
@@ -48,7 +52,7 @@ export const sftConfigSchema = z.object({
 });
 
 /** Settings of the CPU `local` backend (a simulation of the method's dynamics, not a video model). */
-export const localBackendSchema = z.object({
+export const localBackendSchema = z.strictObject({
   /** Learning rate of the small policy; the paper's 1e-6 is for a 7B model and would not move it. */
   learningRate: z.number().gt(0).max(10).default(0.05),
   /** Clips per step (GRPO prompts per batch); G samples are drawn for each. */
@@ -77,7 +81,7 @@ export const localBackendSchema = z.object({
   perceptionFree: z.boolean().default(false),
 });
 
-export const swiftBackendSchema = z.object({
+export const swiftBackendSchema = z.strictObject({
   /** Executable to call (`swift` on PATH by default; tests use a stand-in). */
   executable: z.string().min(1).default('swift'),
   /** Visible GPUs for training, e.g. "0,1,2,3,4,5,6"; the rollout server gets `rolloutDevice`. */
@@ -105,7 +109,7 @@ export const swiftBackendSchema = z.object({
   rewardTimeoutSec: z.number().min(1).max(3600).default(600),
 });
 
-export const runConfigSchema = z.object({
+export const runConfigSchema = z.strictObject({
   baseModel: z.string().min(1, 'base model is required').default(DEFAULT_BASE_MODEL),
   dataset: z.string().min(1, 'dataset is required').default('dream-1k'),
   /** Number of optimisation steps (0 = derived from epochs and dataset size). */
@@ -131,7 +135,7 @@ export const runConfigSchema = z.object({
     .default([HP.grpo.escore_thresholds[0], HP.grpo.escore_thresholds[1]])
     .refine(([a, b]) => a <= b, 'δ1 must be ≤ δ2'),
   frames: z
-    .object({
+    .strictObject({
       maxFrames: z.number().int().min(1).max(1024).default(HP.frames.max_frames),
       maxPixels: z.number().int().min(1).default(HP.frames.max_pixels_per_frame),
     })
@@ -151,7 +155,15 @@ export function defaultRunConfig(): RunConfig {
   return runConfigSchema.parse({});
 }
 
-/** A zod issue as "field.path: reason", the form every error message uses. */
+/**
+ * A zod issue as "field.path: reason", the form every error message uses; an unknown key is
+ * named on its own path with a suggestion (core/config-validation.ts).
+ */
 export function formatZodIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  return error.issues.flatMap((i) => {
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => `${[...i.path, k].join('.')}: unknown key`);
+    }
+    return [`${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`];
+  });
 }

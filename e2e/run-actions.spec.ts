@@ -3,12 +3,20 @@ import { expect, test } from '@playwright/test';
 import { parseCsv } from '../core/csv';
 import { chartStat, launchViaApi, uniqueName, waitForRunStatus } from './helpers';
 
-test('Cancel on the run page stops a running job and records why', async ({ page, request }) => {
+test('Cancel on the run page asks first, then stops a running job and records why', async ({ page, request }) => {
   const id = await launchViaApi(request, { name: uniqueName('e2e-cancel'), config: { maxSteps: 5000, local: { stepDelayMs: 100 } } });
   await page.goto(`/runs/${id}`);
   const runPage = page.getByTestId('run-page');
   await expect(runPage).toHaveAttribute('data-status', 'running', { timeout: 90_000 });
+  // Cancelling asks first; "Keep it" leaves the run alone.
   await page.getByTestId('cancel-run').click();
+  await expect(page.getByTestId('cancel-confirm')).toContainText('Stop this running run?');
+  await page.getByTestId('keep-running').click();
+  await expect(page.getByTestId('cancel-confirm')).toHaveCount(0);
+  await page.waitForTimeout(1_000);
+  await expect(runPage).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('cancel-run').click();
+  await page.getByTestId('confirm-cancel').click();
   await expect(runPage).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
   await expect(page.getByTestId('run-transitions')).toContainText('cancelled by user');
   await expect(page.getByTestId('cancel-run')).toHaveCount(0);

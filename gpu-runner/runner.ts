@@ -60,6 +60,20 @@ export interface RunnerDeps {
 }
 
 class CancelledError extends Error {}
+/** The runner itself is shutting down (SIGTERM): the job is left for another runner, not cancelled. */
+class RunnerStoppingError extends Error {}
+
+/** Resolves when `p` settles or after `ms`, whichever is first (never rejects). */
+function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref?.();
+    p.then(
+      () => resolve(),
+      () => resolve(),
+    ).finally(() => clearTimeout(t));
+  });
+}
 
 export class Runner {
   readonly id: string;
@@ -67,6 +81,8 @@ export class Runner {
   private readonly redis: Redis;
   private readonly sub: Redis;
   private workers: Worker[] = [];
+  private workerConnections: Redis[] = [];
+  private stopping = false;
   private readonly active = new Map<string, AbortController>();
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -88,8 +104,14 @@ export class Runner {
 
   async start(): Promise<void> {
     const env = this.deps.env;
-    await this.redis.ping();
+    const waiting = setInterval(() => this.log(`waiting for Redis at ${env.REDIS_URL} (not answering)…`), 5_000);
+    try {
+      await this.redis.ping();
+    } finally {
+      clearInterval(waiting);
+    }
     await this.heartbeat();
+    await this.pruneLastSeen().catch(() => undefined);
     this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((e) => this.log(`heartbeat failed: ${String(e)}`)), env.RUNNER_HEARTBEAT_MS);
     await this.sub.subscribe(REDIS_KEYS.cancelChannel);
     this.sub.on('message', (_channel, runId: string) => this.active.get(runId)?.abort(new CancelledError('cancelled by user')));
@@ -97,8 +119,10 @@ export class Runner {
     this.cancelPoll = setInterval(() => void this.pollCancels(), 2000);
     for (const backend of this.backendNames) {
       for (const kind of QUEUED_KINDS) {
+        const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+        this.workerConnections.push(connection);
         const worker = new Worker(queueName(kind, backend), (job, token) => this.process(job, backend, token), {
-          connection: new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }),
+          connection,
           concurrency: env.RUNNER_SLOTS,
           lockDuration: env.RUNNER_LOCK_MS,
           stalledInterval: env.RUNNER_STALLED_INTERVAL_MS,
@@ -125,7 +149,20 @@ export class Runner {
       startedAt: this.startedAt,
       at: Date.now(),
     };
-    await this.redis.set(REDIS_KEYS.runnerHeartbeat(this.id), JSON.stringify(hb), 'EX', env.RUNNER_HEARTBEAT_TTL_S);
+    await this.redis
+      .multi()
+      .set(REDIS_KEYS.runnerHeartbeat(this.id), JSON.stringify(hb), 'EX', env.RUNNER_HEARTBEAT_TTL_S)
+      .hset(REDIS_KEYS.runnerLastSeen, this.id, String(hb.at))
+      .exec();
+  }
+
+  /** Forget runners not seen for a week (the last-seen hash only serves "runner lost at …"). */
+  private async pruneLastSeen(): Promise<void> {
+    const all = await this.redis.hgetall(REDIS_KEYS.runnerLastSeen);
+    const old = Object.entries(all)
+      .filter(([, at]) => Date.now() - Number(at) > 7 * 24 * 3600_000)
+      .map(([id]) => id);
+    if (old.length) await this.redis.hdel(REDIS_KEYS.runnerLastSeen, ...old);
   }
 
   private async pollCancels(): Promise<void> {
@@ -199,6 +236,7 @@ export class Runner {
       onDeliveryError: (m) => this.log(`[${run.id}] ${m}`),
     });
     const fail = async (reason: string) => {
+      if (this.stopping) return;
       await reporter.log([`ERROR: ${reason}`]);
       await reporter.close().catch((e) => this.log(`[${run.id}] ${String(e)}`));
       await this.client.transition(run.id, { to: 'failed', reason, runnerId: this.id });
@@ -262,6 +300,7 @@ export class Runner {
   ): Promise<void> {
     try {
       const result = await body();
+      if (this.stopping) return; // left for another runner to resume
       await reporter.log([`finished: ${JSON.stringify(result.summary)}`]);
       await reporter.close();
       if (ctl.signal.aborted) {
@@ -270,6 +309,7 @@ export class Runner {
         await this.client.transition(run.id, { to: 'succeeded', reason: 'finished', runnerId: this.id, summary: result.summary });
       }
     } catch (e) {
+      if (this.stopping || ctl.signal.reason instanceof RunnerStoppingError) return;
       if (ctl.signal.aborted) {
         await reporter.log(['cancelled by user: process stopped']);
         await reporter.close().catch(() => undefined);
@@ -280,14 +320,27 @@ export class Runner {
     }
   }
 
-  /** Stop taking jobs. With `abandon`, active jobs are left for another runner to resume (stalled). */
-  async stop(): Promise<void> {
+  /**
+   * Stop within about `deadlineMs`, whether or not Redis and the server answer: stop taking jobs,
+   * stop the active jobs' processes (a backend kills its child processes on abort) without
+   * reporting them cancelled — another runner resumes them from their last checkpoint once their
+   * BullMQ lock expires — and drop the heartbeat.
+   */
+  async stop(deadlineMs = 3_000): Promise<void> {
+    this.stopping = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.cancelPoll) clearInterval(this.cancelPoll);
-    await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
-    await this.redis.del(REDIS_KEYS.runnerHeartbeat(this.id)).catch(() => undefined);
+    for (const ctl of this.active.values()) ctl.abort(new RunnerStoppingError('runner stopping'));
+    // With Redis unreachable nothing below can complete: don't wait for it.
+    const end = Date.now() + (this.redis.status === 'ready' ? deadlineMs : 600);
+    await settleWithin(Promise.all(this.workers.map((w) => w.close(true))), Math.max(0, end - Date.now() - 500));
+    await settleWithin(
+      this.redis.multi().del(REDIS_KEYS.runnerHeartbeat(this.id)).hset(REDIS_KEYS.runnerLastSeen, this.id, String(Date.now())).exec(),
+      Math.max(100, end - Date.now()),
+    );
+    for (const c of this.workerConnections) c.disconnect();
     this.sub.disconnect();
     this.redis.disconnect();
   }
 }
-export { CancelledError };
+export { CancelledError, RunnerStoppingError };

@@ -53,6 +53,21 @@ export interface RunForRunner {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The message of a refused runner token: what happened and which variable to check. */
+export const TOKEN_REFUSED = '401: the runner token was refused — check VIDEOCAP_RUNNER_TOKEN (it must equal the server\'s, or be a token stored in RunnerToken)';
+
+/** "ECONNREFUSED 127.0.0.1:3999" from Node's `fetch failed` (the reason is in `cause`). */
+function networkReason(e: unknown): string {
+  if (e instanceof Error && e.name === 'TimeoutError') return 'no answer (timed out)';
+  const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
+  if (cause && typeof cause === 'object') {
+    const c = cause as { code?: unknown; message?: unknown };
+    if (typeof c.code === 'string') return c.code;
+    if (typeof c.message === 'string') return c.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
 export class ServerClient {
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
@@ -71,9 +86,10 @@ export class ServerClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
     } catch (e) {
-      throw new HttpError(0, `server ${this.base} unreachable: ${e instanceof Error ? e.message : String(e)}`);
+      throw new HttpError(0, `cannot reach the server at ${this.base} (${networkReason(e)}) — is it running? VIDEOCAP_SERVER_URL says where it is`);
     }
     const text = await res.text();
+    if (res.status === 401) throw new HttpError(401, TOKEN_REFUSED);
     if (!res.ok) {
       let msg = text;
       let body: unknown = null;
@@ -103,6 +119,15 @@ export class ServerClient {
         delay = Math.min(delay * 2, 10_000);
       }
     }
+  }
+
+  /**
+   * One quick authenticated request (no retries): resolves when the server answers and accepts the
+   * token; rejects with HttpError 0 (unreachable, within `timeoutMs`) or 401 (token refused).
+   */
+  async preflight(timeoutMs = 5_000): Promise<void> {
+    const quick = new ServerClient({ ...this.opts, timeoutMs });
+    await quick.request('GET', '/api/ingest/ping');
   }
 
   getRun(runId: string): Promise<RunForRunner> {

@@ -1,9 +1,11 @@
 /**
  * `npm run demo`: the whole product on embedded defaults.
- * - DATABASE_URL unset → embedded PostgreSQL (PGlite) with data in .data/pglite
+ * - DATABASE_URL unset → embedded PostgreSQL (PGlite) on EMBEDDED_PG_PORT (54329) with data in .data/pglite
  * - REDIS_URL unset → 127.0.0.1:6379, starting redis-server if installed
- * - builds and serves the app on PORT (default 3000), starts one local runner, and launches a demo
- *   GRPO run on the local CPU backend (a simulation) the first time, so there are curves to look at.
+ * - builds the app (reusing the last build when no build input changed: scripts/lib/build-cache.ts;
+ *   DEMO_REBUILD=1 forces a build, DEMO_SKIP_BUILD=1 skips it), serves it on PORT (3000), starts one
+ *   local runner, and launches a demo GRPO run on the local CPU backend (a simulation) whenever no run
+ *   is queued or running, paced by DEMO_STEP_DELAY_MS (500) so its curves grow while you watch.
  * - accounts (default): on first start creates the user `admin` with a generated password, printed once
  *   and kept in .data/admin-password; the demo run is launched with an admin API token kept in
  *   .data/demo-api-token. AUTH_MODE=open skips all of that (no sign-in).
@@ -13,6 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchRunViaHttp } from '../gpu-runner/cli/launch';
+import { buildInputsHash, buildIsCurrent, markBuilt } from './lib/build-cache';
+import { planDemoRun, type DemoRunSummary } from './lib/demo-plan';
 import { ensureDatabase, deployMigrations } from './db-migrate';
 import { ensureRedis, httpOk, pgReachable, ROOT, run, startChild, startEmbeddedPostgres, tsxBin, waitFor, type Child } from './lib/services';
 
@@ -79,10 +83,18 @@ async function main() {
   }
 
   if (!process.env.DEMO_SKIP_BUILD) {
-    console.log('building the app (next build)…');
-    if (run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], env) !== 0) throw new Error('next build failed');
+    const distDir = path.join(ROOT, '.next');
+    const t0 = Date.now();
+    const inputs = buildInputsHash(ROOT, `node ${process.version}`);
+    if (!process.env.DEMO_REBUILD && buildIsCurrent(distDir, inputs)) {
+      console.log(`reusing the build in .next: no source, data or lockfile changed since it was built (checked in ${Date.now() - t0} ms; DEMO_REBUILD=1 forces a build)`);
+    } else {
+      console.log('building the app (next build)…');
+      if (run(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], { ...env, NEXT_DIST_DIR: '' }) !== 0) throw new Error('next build failed');
+      markBuilt(distDir, inputs);
+    }
   }
-  children.push(startChild('web', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], env));
+  children.push(startChild('web', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { ...env, NEXT_DIST_DIR: '' }));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(() => httpOk(`${base}/api/health`), 'the web server', 120_000);
   children.push(
@@ -94,20 +106,17 @@ async function main() {
     }),
   );
 
-  // First start: launch a demo run so the dashboard has live curves.
+  // A run training live whenever nothing else is: a newcomer sees the curves grow.
   const authHeader: Record<string, string> = apiToken ? { authorization: `Bearer ${apiToken}` } : {};
-  const list = (await (await fetch(`${base}/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 1 } }))}`, { headers: authHeader })).json()) as {
-    result?: { data?: { json?: { items: unknown[] } } };
+  const list = (await (await fetch(`${base}/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 200 } }))}`, { headers: authHeader })).json()) as {
+    result?: { data?: { json?: { items: DemoRunSummary[] } } };
   };
-  if ((list.result?.data?.json?.items.length ?? 0) === 0) {
-    await launchRunViaHttp(base, {
-      name: 'demo: VideoCap-R1 GRPO (local CPU simulation)',
-      kind: 'grpo',
-      backend: 'local',
-      experiment: 'demo',
-      config: { maxSteps: 200, local: { stepDelayMs: 150 } },
-    }, { token: apiToken });
-    console.log('launched a demo GRPO run on the local backend');
+  const delay = Number(process.env.DEMO_STEP_DELAY_MS ?? 500);
+  const plan = planDemoRun(list.result?.data?.json?.items ?? [], Number.isFinite(delay) && delay >= 0 ? delay : 500);
+  if (plan) {
+    const launched = await launchRunViaHttp(base, { name: plan.name, kind: 'grpo', backend: 'local', experiment: 'demo', config: plan.config }, { token: apiToken });
+    for (const w of launched.warnings) console.log(`note: ${w}`);
+    console.log(`launched "${plan.name}" on the local backend (${plan.config.maxSteps} steps, ${plan.config.local.stepDelayMs} ms apart): ${base}/runs/${launched.id}`);
   }
   console.log(`\nVideoCap Studio is running: ${base}   (Ctrl-C stops everything)${openMode ? '\n  AUTH_MODE=open: no sign-in, everyone who reaches it is admin' : adminNote}`);
   await new Promise(() => undefined);

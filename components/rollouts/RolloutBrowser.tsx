@@ -2,10 +2,11 @@
 
 /**
  * /runs/[id]/rollouts: (step, clip) groups with a step filter, the selected group's G completions
- * side by side (RolloutGroup), and a filtered rollout list with keyset "Load more".
+ * side by side (RolloutGroup), and a filtered rollout list with keyset "Load more". Every filter
+ * and the selected group live in the URL (rollout-filters.ts), so a view can be reloaded and shared.
  */
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { escoreLabel } from '../../core/metric-labels';
 import { api } from '../providers/trpc';
@@ -14,22 +15,39 @@ import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
 import { RolloutGroup } from './RolloutGroup';
+import { parseRolloutFilters, rolloutQuery, serializeRolloutFilters, type RolloutFilterState } from './rollout-filters';
 import { advantageSign, asThinkSubjects, formatScore } from './rollout-view';
 
-const optNum = (s: string): number | undefined => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : undefined);
-const optInt = (s: string): number | undefined => {
-  const v = optNum(s);
-  return v === undefined ? undefined : Math.max(0, Math.floor(v));
-};
-
 const SIGN = { positive: 'text-emerald-700 dark:text-emerald-400', negative: 'text-red-700 dark:text-red-400', zero: 'text-zinc-500' } as const;
+
+/**
+ * The filter state, initialised from the URL and written back to it on every change
+ * (history.replaceState: instant while typing, no navigation, no scroll).
+ */
+function useUrlFilters(): [RolloutFilterState, (patch: Partial<RolloutFilterState>) => void] {
+  const params = useSearchParams();
+  const [filters, setFilters] = useState<RolloutFilterState>(() => parseRolloutFilters(params));
+  const update = (patch: Partial<RolloutFilterState>) => {
+    setFilters((prev) => {
+      const next = { ...prev, ...patch };
+      const qs = serializeRolloutFilters(next, window.location.search);
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${qs ? `?${qs}` : ''}`);
+      return next;
+    });
+  };
+  return [filters, update];
+}
 
 export function RolloutBrowser({ runId }: { runId: string }) {
   const router = useRouter();
   const run = api.run.get.useQuery({ id: runId }, { retry: false });
-  const [groupStep, setGroupStep] = useState('');
-  const groups = api.rollout.groups.useQuery({ runId, step: optInt(groupStep), limit: 200 }, { refetchInterval: 5_000 });
-  const [selected, setSelected] = useState<{ step: number; clipId: string; groupIndex: number } | null>(null);
+  const [filters, setFilters] = useUrlFilters();
+  const { errors } = rolloutQuery(filters);
+  const groupStep = filters.groupStep;
+  const groupStepValue = errors.groupStep || groupStep.trim() === '' ? undefined : Number(groupStep);
+  const groups = api.rollout.groups.useQuery({ runId, step: groupStepValue, limit: 200 }, { refetchInterval: 5_000, enabled: !errors.groupStep });
+  const selected = filters.group;
+  const setSelected = (group: { step: number; clipId: string; groupIndex: number }) => setFilters({ group });
   const group = api.rollout.group.useQuery(selected ? { runId, ...selected } : { runId, step: 0, clipId: '-' }, { enabled: !!selected });
   const clip = api.system.clip.useQuery({ id: selected?.clipId ?? '-' }, { enabled: !!selected });
 
@@ -51,15 +69,25 @@ export function RolloutBrowser({ runId }: { runId: string }) {
               placeholder="step"
               data-testid="group-step-filter"
               value={groupStep}
-              onChange={(e) => setGroupStep(e.target.value)}
-              className="w-20 rounded border border-zinc-300 bg-white px-1 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+              aria-invalid={!!errors.groupStep || undefined}
+              title={errors.groupStep}
+              onChange={(e) => setFilters({ groupStep: e.target.value })}
+              className={cn(
+                'w-20 rounded border bg-white px-1 py-0.5 text-xs dark:bg-zinc-900',
+                errors.groupStep ? 'border-red-400 dark:border-red-700' : 'border-zinc-300 dark:border-zinc-700',
+              )}
             />
           }
           flush
         >
           <ul className="max-h-[32rem] overflow-auto text-xs" data-testid="group-list">
             {groups.isLoading && <li className="p-2 text-zinc-500">Loading…</li>}
-            {groups.data?.length === 0 && <li className="p-2 text-zinc-500">No rollouts{groupStep ? ` at step ${groupStep}` : ''}.</li>}
+            {errors.groupStep && (
+              <li className="p-2 text-red-700 dark:text-red-400" data-testid="group-step-error">
+                {errors.groupStep}
+              </li>
+            )}
+            {!errors.groupStep && groups.data?.length === 0 && <li className="p-2 text-zinc-500">No rollouts{groupStep ? ` at step ${groupStep}` : ''}.</li>}
             {groups.data?.map((g) => {
               const active = selected?.step === g.step && selected.clipId === g.clipId && selected.groupIndex === g.groupIndex;
               return (
@@ -99,55 +127,45 @@ export function RolloutBrowser({ runId }: { runId: string }) {
           )}
         </div>
       </div>
-      <RolloutList runId={runId} />
+      <RolloutList runId={runId} filters={filters} setFilters={setFilters} />
     </section>
   );
 }
 
-function RolloutList({ runId }: { runId: string }) {
+function RolloutList({
+  runId,
+  filters: f,
+  setFilters: setF,
+}: {
+  runId: string;
+  filters: RolloutFilterState;
+  setFilters: (patch: Partial<RolloutFilterState>) => void;
+}) {
+  const { query, errors } = rolloutQuery(f);
+  const invalid = !!(errors.step || errors.reward);
   const { lengthUnit, escoreThresholds } = useRunLabels();
-  const [f, setF] = useState({
-    stepMin: '',
-    stepMax: '',
-    rewardMin: '',
-    rewardMax: '',
-    formatFailures: false,
-    advantageSign: '' as '' | 'positive' | 'negative' | 'zero',
-    sort: 'step' as 'step' | 'reward' | 'advantage' | 'length',
-    order: 'desc' as 'asc' | 'desc',
-  });
   const list = api.rollout.list.useInfiniteQuery(
-    {
-      runId,
-      stepMin: optInt(f.stepMin),
-      stepMax: optInt(f.stepMax),
-      rewardMin: optNum(f.rewardMin),
-      rewardMax: optNum(f.rewardMax),
-      formatFailures: f.formatFailures || undefined,
-      advantageSign: f.advantageSign || undefined,
-      sort: f.sort,
-      order: f.order,
-      limit: 25,
-    },
-    { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    { runId, ...query, limit: 25 },
+    { getNextPageParam: (last) => last.nextCursor ?? undefined, enabled: !invalid },
   );
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const inp = 'w-20 rounded border border-zinc-300 bg-white px-1 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-900';
+  const rows = invalid ? [] : (list.data?.pages.flatMap((p) => p.items) ?? []);
+  const inp = (bad: boolean) =>
+    cn('w-20 rounded border bg-white px-1 py-0.5 text-xs dark:bg-zinc-900', bad ? 'border-red-400 dark:border-red-700' : 'border-zinc-300 dark:border-zinc-700');
   return (
     <Card title="All rollouts" flush>
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 p-2 text-xs dark:border-zinc-800" data-testid="rollout-filters">
         <label className="flex items-center gap-1">
           steps
-          <input aria-label="Minimum step" data-testid="filter-step-min" className={inp} value={f.stepMin} onChange={(e) => setF({ ...f, stepMin: e.target.value })} />–
-          <input aria-label="Maximum step" data-testid="filter-step-max" className={inp} value={f.stepMax} onChange={(e) => setF({ ...f, stepMax: e.target.value })} />
+          <input aria-label="Minimum step" data-testid="filter-step-min" className={inp(!!errors.step)} aria-invalid={!!errors.step || undefined} value={f.stepMin} onChange={(e) => setF({ stepMin: e.target.value })} />–
+          <input aria-label="Maximum step" data-testid="filter-step-max" className={inp(!!errors.step)} aria-invalid={!!errors.step || undefined} value={f.stepMax} onChange={(e) => setF({ stepMax: e.target.value })} />
         </label>
         <label className="flex items-center gap-1">
           reward
-          <input aria-label="Minimum reward" data-testid="filter-reward-min" className={inp} value={f.rewardMin} onChange={(e) => setF({ ...f, rewardMin: e.target.value })} />–
-          <input aria-label="Maximum reward" data-testid="filter-reward-max" className={inp} value={f.rewardMax} onChange={(e) => setF({ ...f, rewardMax: e.target.value })} />
+          <input aria-label="Minimum reward" data-testid="filter-reward-min" className={inp(!!errors.reward)} aria-invalid={!!errors.reward || undefined} value={f.rewardMin} onChange={(e) => setF({ rewardMin: e.target.value })} />–
+          <input aria-label="Maximum reward" data-testid="filter-reward-max" className={inp(!!errors.reward)} aria-invalid={!!errors.reward || undefined} value={f.rewardMax} onChange={(e) => setF({ rewardMax: e.target.value })} />
         </label>
         <label className="flex items-center gap-1">
-          <input type="checkbox" data-testid="filter-format-failures" checked={f.formatFailures} onChange={(e) => setF({ ...f, formatFailures: e.target.checked })} />
+          <input type="checkbox" data-testid="filter-format-failures" checked={f.formatFailures} onChange={(e) => setF({ formatFailures: e.target.checked })} />
           format failures only
         </label>
         <label className="flex items-center gap-1">
@@ -155,7 +173,7 @@ function RolloutList({ runId }: { runId: string }) {
           <FilterSelect
             testId="filter-advantage"
             value={f.advantageSign}
-            onChange={(v) => setF({ ...f, advantageSign: v })}
+            onChange={(v) => setF({ advantageSign: v })}
             options={[['', 'any'], ['positive', 'positive'], ['negative', 'negative'], ['zero', 'zero']]}
           />
         </label>
@@ -164,19 +182,24 @@ function RolloutList({ runId }: { runId: string }) {
           <FilterSelect
             testId="rollout-list-sort"
             value={f.sort}
-            onChange={(v) => setF({ ...f, sort: v })}
+            onChange={(v) => setF({ sort: v })}
             options={[['step', 'step'], ['reward', 'reward'], ['advantage', 'advantage'], ['length', 'length']]}
           />
           <FilterSelect
             testId="rollout-list-order"
             label="Sort order"
             value={f.order}
-            onChange={(v) => setF({ ...f, order: v })}
+            onChange={(v) => setF({ order: v })}
             options={[['desc', 'high → low'], ['asc', 'low → high']]}
           />
         </label>
       </div>
-      {list.error && <p className="p-2 text-sm text-red-600">{list.error.message}</p>}
+      {invalid && (
+        <p role="alert" className="p-2 text-sm text-red-700 dark:text-red-400" data-testid="filter-error">
+          {[errors.step, errors.reward].filter(Boolean).join('; ')}
+        </p>
+      )}
+      {!invalid && list.error && <p className="p-2 text-sm text-red-600">{list.error.message}</p>}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-xs" data-testid="rollout-list">
           <thead className="uppercase text-zinc-500">
@@ -231,7 +254,7 @@ function RolloutList({ runId }: { runId: string }) {
             Load more
           </Button>
         )}
-        {!list.isLoading && !list.hasNextPage && rows.length > 0 && <span>end of list</span>}
+        {!invalid && !list.isLoading && !list.hasNextPage && rows.length > 0 && <span>end of list</span>}
       </div>
     </Card>
   );

@@ -94,9 +94,10 @@ export function RolloutGroup({
           {referenceCaption}
         </p>
       )}
-      <ol className="flex gap-2 overflow-x-auto pb-2" aria-label="Completions">
+      {/* The G cards wrap onto rows (no hidden horizontal scroll): a group of the paper's G = 7 is seen at once. */}
+      <ol className="grid grid-cols-[repeat(auto-fill,minmax(13rem,1fr))] gap-2 pb-2" aria-label="Completions" data-testid="rollout-cards">
         {ordered.map((r) => (
-          <li key={r.id ?? r.sampleIndex} className="w-80 shrink-0">
+          <li key={r.id ?? r.sampleIndex} className="min-w-0">
             <RolloutCard
               rollout={r}
               referenceThink={referenceThink ?? null}

@@ -16,6 +16,7 @@ import { Button } from '../ui/Button';
 import { cn } from '../ui/cn';
 import {
   applyPresetToState,
+  datasetWarning,
   initialFormState,
   isRewardEnabled,
   mapServerErrors,
@@ -26,12 +27,13 @@ import {
   validateLaunchForm,
   type LaunchFormInitial,
   type LaunchFormState,
+  type KnownDataset,
   type LaunchFormValues,
   type LaunchKind,
   type NumberFieldDef,
 } from './launch-form-model';
 
-export type { LaunchFormInitial, LaunchFormValues } from './launch-form-model';
+export type { KnownDataset, LaunchFormInitial, LaunchFormValues } from './launch-form-model';
 
 export interface LaunchFormProps {
   /** Starting values, e.g. `{ name: 'copy of …', kind, backend, config }` of a stored run for "Clone run". */
@@ -44,6 +46,8 @@ export interface LaunchFormProps {
   submitting?: boolean;
   /** Label of the submit button (default "Launch run"). */
   submitLabel?: string;
+  /** Datasets the server knows (`system.datasets`): the dataset field is a choice of these. Null while loading. */
+  datasets?: readonly KnownDataset[] | null;
   className?: string;
 }
 
@@ -69,7 +73,7 @@ const REWARD_DESCRIPTIONS: Record<RewardComponent, string> = {
 
 const SCHEDULERS: RunConfig['grpo']['lrScheduler'][] = ['cosine', 'linear', 'constant'];
 
-export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false, submitLabel = 'Launch run', className }: LaunchFormProps) {
+export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false, submitLabel = 'Launch run', datasets = null, className }: LaunchFormProps) {
   const [state, setState] = useState<LaunchFormState>(() => initialFormState(initial));
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [attempted, setAttempted] = useState(false);
@@ -82,7 +86,8 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
   const serverKey = JSON.stringify(serverErrors ?? {});
   useEffect(() => setDismissed(new Set()), [serverKey]);
 
-  const validation = useMemo(() => validateLaunchForm(state), [state]);
+  const validation = useMemo(() => validateLaunchForm(state, datasets), [state, datasets]);
+  const testSetWarning = datasetWarning(state, datasets);
   const server = useMemo(() => mapServerErrors(serverErrors, submittedRewards.current), [serverErrors]);
   const errorFor = (key: string): string | undefined => {
     if (server[key] && !dismissed.has(key)) return server[key];
@@ -107,7 +112,7 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
     e.preventDefault();
     setAttempted(true);
     setFormError(null);
-    const result = validateLaunchForm(state);
+    const result = validateLaunchForm(state, datasets);
     if (!result.values) {
       const first = Object.keys(result.errors)[0];
       const el = first ? formRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(first)}"]`) : null;
@@ -163,6 +168,11 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
 
   return (
     <form ref={formRef} onSubmit={submit} noValidate className={cn('flex flex-col gap-6 text-sm', className)} data-testid="launch-form" aria-label="Launch a run">
+      {state.ignoredKeys.length > 0 && (
+        <p role="status" data-testid="launch-ignored-keys" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-amber-900 dark:border-amber-800 dark:bg-amber-900/30 dark:text-amber-100">
+          The cloned run&apos;s config has settings this version does not know, left out here: {state.ignoredKeys.join(', ')}.
+        </p>
+      )}
       <Section title="Preset" description="Start from one of the paper's trained variants; every field stays editable.">
         <Field fieldKey="preset" label="Paper variant" error={undefined} wide>
           {(props) => (
@@ -256,7 +266,31 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
           )}
         </Field>
         {textConfigInput('config.baseModel', 'Base model', (c) => c.baseModel, (c, v) => ({ ...c, baseModel: v }))}
-        {textConfigInput('config.dataset', 'Dataset', (c) => c.dataset, (c, v) => ({ ...c, dataset: v }))}
+        <Field fieldKey="config.dataset" label="Dataset" error={errorFor('config.dataset')} hint={datasets ? undefined : 'loading the datasets the server knows…'}>
+          {(props) => (
+            <select
+              {...props}
+              value={state.config.dataset}
+              onChange={(e) => setConfig('config.dataset', (c) => ({ ...c, dataset: e.target.value }))}
+              className={inputClass(!!errorFor('config.dataset'))}
+            >
+              {datasetOptions(datasets, state.config.dataset).map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {testSetWarning && (state.kind === 'grpo' || state.kind === 'sft') && (
+          <p
+            role="status"
+            data-testid="launch-dataset-warning"
+            className="col-span-full rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-900/30 dark:text-amber-100"
+          >
+            Trains on the test set: {testSetWarning}
+          </p>
+        )}
         <Field fieldKey="config.thinkingMode" label="Thinking mode" error={errorFor('config.thinkingMode')}>
           {(props) => (
             <select
@@ -369,6 +403,14 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
             />
             Train on the structured think followed by the caption (Table 2, “+SFT with structured thinking”)
           </label>
+          {errorFor('config.sft.withStructuredThinking') && (
+            <ErrorText
+              id="err-config.sft.withStructuredThinking"
+              fieldKey="config.sft.withStructuredThinking"
+              message={errorFor('config.sft.withStructuredThinking')!}
+              className="col-span-full"
+            />
+          )}
         </Section>
       )}
 
@@ -437,6 +479,16 @@ export function LaunchForm({ initial, onSubmit, serverErrors, submitting = false
   );
 }
 
+/** The dataset choices: the server's datasets, plus the current value when it is not one of them (e.g. `dream-1k:64` of a clone). */
+function datasetOptions(datasets: readonly KnownDataset[] | null, current: string): { value: string; label: string }[] {
+  const out = (datasets ?? []).map((d) => ({
+    value: d.name,
+    label: `${d.name}${d.kind === 'benchmark' ? ' — evaluation benchmark' : ' — training data'}${d.clips !== undefined ? ` (${d.clips} clips)` : ''}`,
+  }));
+  if (!out.some((o) => o.value === current)) out.push({ value: current, label: current });
+  return out;
+}
+
 /** Every field key the form renders (server errors for other keys go to the form-level box). */
 function useKnownKeys(): ReadonlySet<string> {
   return useMemo(() => {
@@ -452,6 +504,7 @@ function useKnownKeys(): ReadonlySet<string> {
       'config.escoreThresholds',
       'config.grpo.lrScheduler',
       'config.sft.lrScheduler',
+      'config.sft.withStructuredThinking',
       'config.swift.executable',
       'config.swift.trainDevices',
       'config.swift.rolloutDevice',

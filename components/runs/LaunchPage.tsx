@@ -18,6 +18,8 @@ export function LaunchPage() {
   const cloneId = useSearchParams().get('clone');
   const clone = api.run.get.useQuery({ id: cloneId ?? '' }, { enabled: !!cloneId, retry: false, refetchOnMount: false, staleTime: Infinity });
   const launch = api.run.launch.useMutation();
+  const datasets = api.system.datasets.useQuery(undefined, { staleTime: 60_000 });
+  const known = datasets.data?.map((d) => ({ name: d.name, kind: d.kind, benchmarks: d.benchmarks, clips: d._count.clips })) ?? null;
   const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>(undefined);
 
   const onSubmit = async (values: LaunchFormValues) => {
@@ -59,7 +61,14 @@ export function LaunchPage() {
           Could not load run {cloneId} to clone: {clone.error.message}
         </p>
       )}
-      <LaunchForm key={clone.data?.id ?? 'new'} initial={initial} onSubmit={onSubmit} serverErrors={serverErrors} submitting={launch.isPending} />
+      <LaunchForm
+        key={clone.data?.id ?? 'new'}
+        initial={initial}
+        onSubmit={onSubmit}
+        serverErrors={serverErrors}
+        submitting={launch.isPending}
+        datasets={known}
+      />
     </section>
   );
 }

@@ -1,10 +1,13 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
+import type { RunAttention } from '../../core/runner-status';
 import { readScorer, type ScorerIdentity } from '../../core/scorer';
 import { IfCan } from '../auth/SessionProvider';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
+import { RunAttentionNote, TestSetMark } from './RunAttention';
 import { StatusBadge } from './StatusBadge';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -33,6 +36,10 @@ export interface RunHeaderData {
   config?: unknown;
   /** Who launched or imported it (null: open mode, a runner, or before accounts). */
   createdBy?: { id: string; name: string; username: string | null; displayUsername?: string | null } | null;
+  /** Benchmarks whose test data this run trains on (its dataset is an evaluation benchmark). */
+  trainedOnBenchmarks: string[];
+  /** Why the run is not moving (no runner for its queue, runner lost), or null. */
+  attention: RunAttention | null;
 }
 
 function scorerDetails(s: ScorerIdentity): string {
@@ -103,6 +110,8 @@ function LocalCurvesNotice({ perceptionFree }: { perceptionFree: boolean }) {
 export function RunHeader({ run }: { run: RunHeaderData }) {
   const utils = api.useUtils();
   const cancel = api.run.cancel.useMutation({ onSettled: () => utils.run.get.invalidate({ id: run.id }) });
+  // Cancelling stops the training process: ask once before doing it.
+  const [confirming, setConfirming] = useState(false);
   const terminal = TERMINAL.has(run.status);
   const pct = run.maxSteps > 0 ? Math.min(100, (100 * run.lastStep) / run.maxSteps) : 0;
   return (
@@ -112,6 +121,7 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
           {run.name}
         </h1>
         <StatusBadge status={run.status} />
+        <TestSetMark benchmarks={run.trainedOnBenchmarks} />
         <div className="ml-auto flex items-center gap-2">
           <Link href={`/runs/${run.id}/rollouts`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="rollouts-link">
             Rollouts
@@ -120,10 +130,30 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
             <Link href={`/runs/new?clone=${encodeURIComponent(run.id)}`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="clone-run">
               Clone run
             </Link>
-            {!terminal && (
-              <Button variant="danger" loading={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })} data-testid="cancel-run">
+            {!terminal && !confirming && (
+              <Button variant="danger" loading={cancel.isPending} onClick={() => setConfirming(true)} data-testid="cancel-run">
                 Cancel
               </Button>
+            )}
+            {!terminal && confirming && (
+              <span role="alertdialog" aria-label="Confirm cancel" className="flex items-center gap-2 rounded-md border border-red-300 px-2 py-1 text-sm dark:border-red-800" data-testid="cancel-confirm">
+                {run.status === 'queued' ? 'Remove this run from the queue?' : `Stop this ${run.status} run? Its process is stopped.`}
+                <Button
+                  size="sm"
+                  variant="danger"
+                  loading={cancel.isPending}
+                  onClick={() => {
+                    cancel.mutate({ id: run.id });
+                    setConfirming(false);
+                  }}
+                  data-testid="confirm-cancel"
+                >
+                  Cancel run
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setConfirming(false)} data-testid="keep-running" autoFocus>
+                  Keep it
+                </Button>
+              </span>
             )}
           </IfCan>
         </div>
@@ -171,6 +201,7 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
           Cloned from <Link className="underline" href={`/runs/${run.parentRun.id}`}>{run.parentRun.name}</Link>
         </p>
       )}
+      {run.attention && <RunAttentionNote attention={run.attention} />}
       {run.failureReason && (
         <p className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-200" data-testid="run-failure">
           {run.failureReason}

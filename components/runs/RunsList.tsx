@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useSession } from '../auth/SessionProvider';
 import { api } from '../providers/trpc';
+import { RunAttentionLine, TestSetMark } from './RunAttention';
 import { StatusBadge } from './StatusBadge';
 
 /** Who launched runs: "anyone", "me" or a user id (the runs list's owner filter). */
@@ -79,17 +80,19 @@ export function RunsList() {
       </thead>
       <tbody>
         {items.map((r) => (
-          <tr key={r.id} className="border-b border-zinc-100 dark:border-zinc-900">
+          <tr key={r.id} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="run-row" data-run-id={r.id}>
             <td className="py-2 pr-4">
               <Link className="font-medium underline-offset-2 hover:underline" href={`/runs/${r.id}`}>
                 {r.name}
               </Link>
+              <TestSetMark benchmarks={r.trainedOnBenchmarks} className="ml-2" />
             </td>
             <td className="py-2 pr-4 text-zinc-600 dark:text-zinc-400">{r.experiment?.name ?? '—'}</td>
             <td className="py-2 pr-4">{r.kind}</td>
             <td className="py-2 pr-4">{r.backend === 'local' ? 'local (CPU simulation)' : r.backend}</td>
             <td className="py-2 pr-4">
               <StatusBadge status={r.status} />
+              {r.attention && <RunAttentionLine attention={r.attention} />}
             </td>
             <td className="py-2 pr-4 tabular-nums">
               {r.lastStep}/{r.maxSteps || '?'}

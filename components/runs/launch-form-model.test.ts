@@ -4,6 +4,8 @@ import { defaultRunConfig } from '../../core/run-config';
 import {
   applyPresetToState,
   coerceConfig,
+  datasetError,
+  datasetWarning,
   fieldKeyForError,
   getPath,
   initialFormState,
@@ -90,6 +92,52 @@ describe('launch form model', () => {
     // a second preset replaces the suggested name but not a typed one
     expect(applyPresetToState(s, findPreset('t2-sft')!).name).toBe('sft');
     expect(applyPresetToState({ ...s, name: 'mine' }, findPreset('t2-sft')!).name).toBe('mine');
+  });
+
+  it('choosing a preset sets every field it implies, the experiment name included', () => {
+    let s = applyPresetToState(initialFormState(), findPreset('t2-grpo')!);
+    expect([s.name, s.experiment, s.kind]).toEqual(['videocap-r1-grpo', 'paper-table2', 'grpo']);
+    s = applyPresetToState(s, findPreset('t3-tscore-cnscore')!);
+    expect([s.name, s.experiment]).toEqual(['ablation-tscore-cnscore', 'paper-table3']);
+    s = applyPresetToState(s, findPreset('t4-free-form')!);
+    expect([s.name, s.experiment, s.config.thinkingMode]).toEqual(['thinking-free-form', 'paper-table4', 'free-form']);
+    expect(s.config.rewards.map((r) => r.name)).toEqual(['format', 'escore']);
+    s = applyPresetToState(s, findPreset('t2-sft-structured')!);
+    expect([s.kind, s.experiment, s.config.thinkingMode, s.config.sft.withStructuredThinking]).toEqual(['sft', 'paper-table2', 'structured', true]);
+    // What the person typed stays.
+    const typed = applyPresetToState({ ...s, name: 'my sweep', experiment: 'my-ablations' }, findPreset('t3-wo-think-score')!);
+    expect([typed.name, typed.experiment]).toEqual(['my sweep', 'my-ablations']);
+  });
+
+  it('refuses impossible combinations on the field that shows them', () => {
+    const s = named(initialFormState());
+    const g5 = validateLaunchForm({ ...s, drafts: { ...s.drafts, 'config.grpo.numGenerations': '5' } });
+    expect(g5.values).toBeNull();
+    expect(g5.errors['config.grpo.globalBatchSize']).toMatch(/not divisible by num_generations 5.*55 or 60/);
+    const freeForm = validateLaunchForm({ ...s, config: { ...s.config, thinkingMode: 'free-form' } });
+    expect(freeForm.errors['config.rewards']).toMatch(/Tscore.*free-form thinking.*0 at every step/);
+    expect(validateLaunchForm(toggleReward({ ...s, config: { ...s.config, thinkingMode: 'free-form' } }, 'tscore', false)).errors).toEqual({});
+  });
+
+  it('the dataset is one the server knows; a benchmark is flagged as training on the test set', () => {
+    const datasets = [
+      { name: 'dream-1k', kind: 'benchmark', benchmarks: ['dream-1k'], clips: 1000 },
+      { name: 'my-train', kind: 'train', benchmarks: [] },
+    ];
+    const s = named(initialFormState());
+    expect(validateLaunchForm(s, datasets).errors).toEqual({});
+    expect(validateLaunchForm({ ...s, config: { ...s.config, dataset: 'dream-1k:64' } }, datasets).errors).toEqual({});
+    expect(validateLaunchForm({ ...s, config: { ...s.config, dataset: 'dream1k' } }, datasets).errors['config.dataset']).toBe('unknown dataset "dream1k" — did you mean dream-1k?');
+    expect(datasetError('other', null)).toBeNull(); // list not loaded: nothing claimed
+    expect(datasetWarning(s, datasets)).toMatch(/dream-1k is the evaluation benchmark dream-1k: this run trains on test data/);
+    expect(datasetWarning({ ...s, config: { ...s.config, dataset: 'my-train' } }, datasets)).toBeNull();
+  });
+
+  it('a cloned config with keys this version does not know names them', () => {
+    const s = initialFormState({ config: { maxStep: 20, grpo: { numGeneration: 3, beta: 0.01 } } });
+    expect(s.ignoredKeys.sort()).toEqual(['grpo.numGeneration', 'maxStep']);
+    expect(s.config.grpo.beta).toBe(0.01);
+    expect(initialFormState({ config: defaultRunConfig() }).ignoredKeys).toEqual([]);
   });
 
   it('every preset validates once applied', () => {

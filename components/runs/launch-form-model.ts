@@ -7,7 +7,8 @@
  * `config.rewards.<index>.weight` (index into the submitted array) is shown as
  * `config.rewards.<component>.weight`, which does not move when components are toggled.
  */
-import { applyPreset, findPreset, type LaunchPreset } from '../../core/presets';
+import { configIssuesFromZod, parseDatasetRef, runConfigProblems, suggestKey, unknownConfigKeys } from '../../core/config-validation';
+import { applyPreset, findPreset, LAUNCH_PRESETS, type LaunchPreset } from '../../core/presets';
 import { defaultRunConfig, runConfigSchema, type RunConfig } from '../../core/run-config';
 import { BACKENDS, REWARD_COMPONENTS, type BackendName, type RewardComponent } from '../../core/types';
 
@@ -47,6 +48,18 @@ export interface LaunchFormState {
   config: RunConfig;
   /** Text of every numeric input, by field key (`config.grpo.learningRate`). */
   drafts: Record<string, string>;
+  /** Keys of the starting config (a cloned run) this version does not know, which the form left out. */
+  ignoredKeys: string[];
+}
+
+/** A dataset the server knows (`system.datasets`), for the dataset choice and its checks. */
+export interface KnownDataset {
+  name: string;
+  /** "benchmark" (an evaluation set) or "train". */
+  kind: string;
+  benchmarks: string[];
+  /** Number of clips, when known. */
+  clips?: number;
 }
 
 export interface NumberFieldDef {
@@ -229,14 +242,23 @@ export function initialFormState(initial?: LaunchFormInitial): LaunchFormState {
     presetId: initial?.presetId && findPreset(initial.presetId) ? initial.presetId : null,
     config,
     drafts: draftsFor(config),
+    ignoredKeys: unknownConfigKeys(initial?.config),
   };
 }
+
+/** Names and experiments presets suggest, so a later preset may replace them (but not typed ones). */
+const PRESET_NAMES = new Set(LAUNCH_PRESETS.map((p) => p.name));
+export function presetExperiment(preset: LaunchPreset): string {
+  return 'paper-' + preset.paperRow.table.replace(/_.*$/, '');
+}
+const PRESET_EXPERIMENTS = new Set(LAUNCH_PRESETS.map(presetExperiment));
 
 /** Apply a launch preset: kind, thinking mode and rewards from the paper's row; everything else kept. */
 export function applyPresetToState(state: LaunchFormState, preset: LaunchPreset): LaunchFormState {
   const config = applyPreset(preset, state.config);
-  const previous = findPreset(state.presetId);
-  const nameIsDefault = state.name.trim() === '' || (previous !== undefined && state.name === previous.name);
+  // Every field the preset implies follows it — name and experiment too — unless the person typed their own.
+  const nameIsDefault = state.name.trim() === '' || PRESET_NAMES.has(state.name.trim());
+  const experimentIsDefault = state.experiment.trim() === '' || PRESET_EXPERIMENTS.has(state.experiment.trim());
   // Keep the user's in-progress text of fields the preset does not touch.
   const fresh = draftsFor(config);
   const drafts = { ...state.drafts };
@@ -248,7 +270,7 @@ export function applyPresetToState(state: LaunchFormState, preset: LaunchPreset)
     kind: preset.kind,
     presetId: preset.id,
     name: nameIsDefault ? preset.name : state.name,
-    experiment: state.experiment.trim() === '' ? 'paper-' + preset.paperRow.table.replace(/_.*$/, '') : state.experiment,
+    experiment: experimentIsDefault ? presetExperiment(preset) : state.experiment,
     config,
     drafts,
   };
@@ -345,8 +367,28 @@ export interface ValidationResult {
   values: LaunchFormValues | null;
 }
 
-/** Validate the whole form with runConfigSchema (plus name and draft checks). */
-export function validateLaunchForm(state: LaunchFormState): ValidationResult {
+/**
+ * Why the chosen dataset cannot be used (not one the server knows), or null. `datasets` null = the
+ * list is not loaded yet (nothing is claimed).
+ */
+export function datasetError(ref: string, datasets: readonly KnownDataset[] | null): string | null {
+  if (!datasets) return null;
+  const { name, limit } = parseDatasetRef(ref);
+  if (datasets.some((d) => d.name === name)) return limit === 0 ? `"${ref}" selects 0 clips` : null;
+  const suggestion = suggestKey(name, datasets.map((d) => d.name));
+  return `unknown dataset "${name}"${suggestion ? ` — did you mean ${suggestion}?` : ''}`;
+}
+
+/** The warning for training on an evaluation benchmark (same words as the server's), or null. */
+export function datasetWarning(state: Pick<LaunchFormState, 'kind' | 'config'>, datasets: readonly KnownDataset[] | null): string | null {
+  const d = datasets?.find((x) => x.name === parseDatasetRef(state.config.dataset).name);
+  if (!d || d.kind !== 'benchmark') return null;
+  const b = (d.benchmarks.length ? d.benchmarks : [d.name]).join(', ');
+  return `${d.name} is the evaluation benchmark ${b}: this run trains on test data, so its ${b} scores are not comparable with the paper's. The run will be marked “trained on test set”.`;
+}
+
+/** Validate the whole form with runConfigSchema, the launch checks (core/config-validation.ts), name and drafts. */
+export function validateLaunchForm(state: LaunchFormState, datasets: readonly KnownDataset[] | null = null): ValidationResult {
   const { config, errors } = buildCandidate(state);
   const name = state.name.trim();
   if (!name) errors.name = 'name is required';
@@ -354,14 +396,11 @@ export function validateLaunchForm(state: LaunchFormState): ValidationResult {
   if (state.experiment.trim().length > 200) errors.experiment = 'at most 200 characters';
 
   const parsed = runConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const raw = issue.path.length ? `config.${issue.path.join('.')}` : 'config';
-      const key = fieldKeyForError(raw, state.config.rewards);
-      errors[key] ??= issue.message;
-    }
-  }
+  const issues = parsed.success ? runConfigProblems(state.kind, parsed.data) : configIssuesFromZod(parsed.error);
+  for (const issue of issues) errors[fieldKeyForError(issue.path, state.config.rewards)] ??= issue.message;
   if (state.kind === 'grpo' && state.config.rewards.length === 0) errors['config.rewards'] ??= 'GRPO needs at least one reward component';
+  const dsError = datasetError(state.config.dataset, datasets);
+  if (dsError) errors['config.dataset'] ??= dsError;
 
   if (Object.keys(errors).length > 0 || !parsed.success) return { errors, values: null };
   const experiment = state.experiment.trim();

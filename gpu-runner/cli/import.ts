@@ -115,6 +115,13 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     console.error(e instanceof Error ? e.message : String(e));
     return 2;
   }
+  try {
+    // Unreachable server or refused token: said within seconds, before anything is created.
+    await client.preflight();
+  } catch (e) {
+    console.error(`videocap import: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   let id: string;
   try {
     ({ id } = await client.createRun({

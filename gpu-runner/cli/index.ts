@@ -42,5 +42,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const run = await entry.load();
-  return run(rest);
+  try {
+    return await run(rest);
+  } catch (e) {
+    // A person reads this: the message, not a stack trace (VIDEOCAP_DEBUG=1 shows the stack).
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`videocap ${command}: ${(e as Error).message}\nRun "videocap ${command} --help" for its options.`);
+      return 2;
+    }
+    console.error(`videocap ${command}: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.VIDEOCAP_DEBUG && e instanceof Error) console.error(e.stack);
+    return 1;
+  }
 }

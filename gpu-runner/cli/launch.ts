@@ -5,6 +5,11 @@
 import { parseArgs } from 'node:util';
 import { apiAuthHeaders, apiToken } from './api-token';
 
+const LAUNCH_USAGE = `usage: videocap launch --name NAME [--kind grpo|sft] [--backend local|swift] [--config '{"maxSteps":200}'] [--experiment NAME] [--server URL]
+Prints the new run id on stdout; warnings (e.g. training on an evaluation benchmark) go to stderr.
+The server URL defaults to $VIDEOCAP_SERVER_URL or http://127.0.0.1:3000.
+Authenticates with $VIDEOCAP_API_TOKEN (a personal API token: create one on <server>/account).`;
+
 export async function runLaunchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -18,58 +23,88 @@ export async function runLaunchCommand(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || !values.name) {
-    console.log(`usage: videocap launch --name NAME [--kind grpo|sft] [--backend local|swift] [--config '{"maxSteps":200}'] [--experiment NAME] [--server URL]
-Prints the new run id. The server URL defaults to $VIDEOCAP_SERVER_URL or http://127.0.0.1:3000.
-Authenticates with $VIDEOCAP_API_TOKEN (a personal API token: create one on <server>/account).`);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    console.log(LAUNCH_USAGE);
+    return 0;
+  }
+  if (!values.name || !values.name.trim()) {
+    console.error(`videocap launch: missing required option --name (the run's name, e.g. --name ablation-format-tscore)\n\n${LAUNCH_USAGE}`);
+    return 2;
   }
   let config: unknown = {};
   if (values.config) {
     try {
       config = JSON.parse(values.config);
     } catch (e) {
-      console.error(`--config is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`videocap launch: --config is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
       return 2;
     }
   }
   const server = values.server ?? process.env.VIDEOCAP_SERVER_URL ?? 'http://127.0.0.1:3000';
-  let id: string;
+  let launched: LaunchedRun;
   try {
-    id = await launchRunViaHttp(
+    launched = await launchRunViaHttp(
       server,
       { name: values.name, kind: values.kind ?? 'grpo', backend: values.backend ?? 'local', config, experiment: values.experiment },
       { token: apiToken() },
     );
   } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
+    console.error(`videocap launch: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  console.log(id);
+  for (const w of launched.warnings) console.error(`warning: ${w}`);
+  console.log(launched.id);
   return 0;
 }
 
+export interface LaunchedRun {
+  id: string;
+  /** Warnings of the launch (e.g. the dataset is an evaluation benchmark). */
+  warnings: string[];
+}
+
+interface TrpcEnvelope {
+  result?: { data?: { json?: { id: string; warnings?: string[] } } };
+  error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string> | null } } };
+}
+
 /**
- * POST run.launch on the tRPC HTTP API (superjson envelope) with `Authorization: Bearer <token>` when
- * a personal API token is given. Returns the run id; throws with the HTTP status and the server's reason.
+ * POST run.launch on the tRPC HTTP API (superjson envelope), with `Authorization: Bearer <token>` when a
+ * personal API token is given. Resolves with the run id and
+ * the launch's warnings; rejects with a message naming every invalid field, or the unreachable
+ * server (within `timeoutMs`).
  */
 export async function launchRunViaHttp(
   server: string,
   input: { name: string; kind: string; backend: string; config?: unknown; experiment?: string },
-  opts: { token?: string } = {},
-): Promise<string> {
+  opts: { token?: string; timeoutMs?: number } = {},
+): Promise<LaunchedRun> {
   const base = server.replace(/\/+$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.token ? apiAuthHeaders(opts.token) : {}) };
   let res: Response;
   try {
-    res = await fetch(`${base}/api/trpc/run.launch`, { method: 'POST', headers, body: JSON.stringify({ json: input }) });
+    res = await fetch(`${base}/api/trpc/run.launch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ json: input }),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    });
   } catch (e) {
-    throw new Error(`cannot reach ${base}: ${e instanceof Error ? e.message : String(e)}`);
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${(opts.timeoutMs ?? 15_000) / 1000} s` : e instanceof Error ? e.message : String(e));
+    throw new Error(`cannot reach the server at ${base} (${cause}) — is it running? --server or VIDEOCAP_SERVER_URL says where it is`);
   }
-  const json = (await res.json().catch(() => ({}))) as { result?: { data?: { json?: { id: string } } }; error?: { json?: { message?: string } } };
-  if (!res.ok || !json.result?.data?.json) {
+  let json: TrpcEnvelope;
+  try {
+    json = (await res.json()) as TrpcEnvelope;
+  } catch {
+    throw new Error(`${base} answered ${res.status} without JSON — is it the VideoCap Studio server?`);
+  }
+  const data = json.result?.data?.json;
+  if (!res.ok || !data) {
+    const fields = json.error?.json?.data?.fieldErrors;
+    const detail = fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
     const hint = res.status === 401 && !opts.token ? ` — set VIDEOCAP_API_TOKEN to a personal API token (create one on ${base}/account)` : '';
-    throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText} (HTTP ${res.status})${hint}`);
+    throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText} (HTTP ${res.status})${detail}${hint}`);
   }
-  return json.result.data.json.id;
+  return { id: data.id, warnings: data.warnings ?? [] };
 }

@@ -70,7 +70,7 @@ describe('videocap score', () => {
     const code = await runScoreCommand(['--input', input, '--output', output]);
     expect(code).toBe(0);
     const rows = readOutput(output);
-    expect(rows.map((r) => r.id)).toEqual(['a', null, 'b', 7, 3]);
+    expect(rows.map((r) => r.id)).toEqual(['a', null, 'b', 7, null, 3]);
 
     expect(rows[0]).toEqual({
       id: 'a',
@@ -91,10 +91,11 @@ describe('videocap score', () => {
     expect(rows[1]).toEqual({ id: null, line: 2, error: expect.stringMatching(/^line 2: invalid JSON: /) });
     expect(rows[2]).toMatchObject({ id: 'b', format: 0, tscore: 0, reward: 0 });
     expect(rows[3]).toEqual({ id: 7, line: 4, error: 'line 4: reference_think.0.attributes: Invalid input: expected array, received string' });
+    expect(rows[4]).toEqual({ id: null, line: 5, error: 'line 5: blank line (expected one JSON object per line)' });
     // Line 6 has events, so Escore joins by default (lexical judge: 1 of 2 events → 0.5 ≥ 0.35 → 1).
-    expect(rows[4]).toMatchObject({ id: 3, format: 1, tscore: 1, escore: 1, reward: 3 });
+    expect(rows[5]).toMatchObject({ id: 3, format: 1, tscore: 1, escore: 1, reward: 3 });
     // The offline judge is named as an approximation on the line it scored.
-    expect(rows[4].scorer).toEqual({
+    expect(rows[5].scorer).toEqual({
       embedder: { kind: 'openai', model: 'BAAI/bge-m3', id: `openai:BAAI/bge-m3@${server.url}` },
       judge: { kind: 'lexical', model: LEXICAL_JUDGE_MODEL, id: `lexical:${LEXICAL_JUDGE_MODEL}`, promptVersion: 'autodq-v1' },
       simThreshold: 0.5,
@@ -105,7 +106,19 @@ describe('videocap score', () => {
     expect(scorerIdentitySchema.safeParse(rows[4].scorer).success).toBe(true);
     // Lines without and with events are two service calls; the second finds its strings cached.
     expect(server.requestsTo('/v1/embeddings')).toHaveLength(1);
-    expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/3 scored, 2 malformed lines/);
+    expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/3 scored, 3 malformed lines/);
+  });
+
+  it('answers every input line with one output line, blank lines included (as error lines)', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const input = writeInput(['', good('a'), '   ', '', good('b'), '\t']);
+    const output = path.join(dir, 'out.jsonl');
+    expect(await runScoreCommand(['--input', input, '--output', output])).toBe(0);
+    const rows = readOutput(output);
+    expect(rows).toHaveLength(6);
+    expect(rows.map((r) => r.id ?? null)).toEqual([null, 'a', null, null, 'b', null]);
+    for (const n of [1, 3, 4, 6]) expect(rows[n - 1]).toEqual({ id: null, line: n, error: `line ${n}: blank line (expected one JSON object per line)` });
+    expect(rows[1]).toMatchObject({ id: 'a', format: 1, tscore: 1 });
   });
 
   it('honours --rewards, --sim-threshold, --escore-thresholds and --breakdown with a remote judge', async () => {

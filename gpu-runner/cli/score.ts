@@ -7,7 +7,7 @@
  *
  * Input lines: {"id", "completion", "reference_think": [{"subject","attributes":[],"actions":[]}],
  *               "reference_caption"?, "reference_events"?}
- * Output: one line per non-blank input line, in input order:
+ * Output: one line per input line, in input order (line N of the output answers line N of the input):
  *   {"id", "format": 0|1, "tscore", "action": {"precision","recall","f1"}, "attribute": {…},
  *    "escore"?, "cnscore"?, "reward", "scorer": {…}, "errors"?, "breakdown"?}
  *  - format and Tscore are always reported (the contract's fields); `reward` sums only the
@@ -17,7 +17,8 @@
  *    lines without events). An explicit --rewards applies to every line.
  *  - A component that could not be computed is null and explained in "errors".
  *  - A malformed line becomes {"id": <id or null>, "line": N, "error": "…"}; the rest still score.
- *  - Blank lines are skipped. `-` reads stdin / writes stdout.
+ *  - A blank line is an error line too ({"id": null, "line": N, "error": "line N: blank line …"}), so
+ *    output and input stay aligned line by line. `-` reads stdin / writes stdout.
  * Streams in chunks of 256 lines; providers come from the environment (EMBEDDING_* / JUDGE_*).
  * Exit code 0 when the input was read (even with malformed lines), 1 when the input cannot be
  * read or the output written, 2 for invalid options or provider variables.
@@ -320,8 +321,11 @@ export async function runScoreCommand(argv: string[]): Promise<number> {
     const rl = readline.createInterface({ input, crlfDelay: Infinity });
     for await (const raw of rl) {
       lineNo++;
-      if (raw.trim().length === 0) continue;
-      chunk.push(parseLine(raw, lineNo, args.rewards));
+      chunk.push(
+        raw.trim().length === 0
+          ? { kind: 'error', out: { id: null, line: lineNo, error: `line ${lineNo}: blank line (expected one JSON object per line)` } }
+          : parseLine(raw, lineNo, args.rewards),
+      );
       if (chunk.length >= SCORE_CHUNK_LINES) await flush();
     }
     if (chunk.length > 0) await flush();

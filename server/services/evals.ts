@@ -21,6 +21,8 @@ export interface LaunchEvalInput {
   name: string;
   config: unknown;
   experiment?: string;
+  /** Who launched it (null: open mode or a runner token). */
+  createdById?: string | null;
 }
 
 /** Validates an eval config; the error names each field and reason ("config.judge.baseUrl: …"). */
@@ -66,6 +68,7 @@ export async function launchEvalRun(db: Db, input: LaunchEvalInput): Promise<{ i
       config: config as unknown as Prisma.InputJsonValue,
       experimentId: experiment?.id ?? null,
       parentRunId: checkpointRunId,
+      createdById: input.createdById ?? null,
       status: 'queued',
       transitions: { create: { fromStatus: null, toStatus: 'queued', reason: 'launched' } },
     },

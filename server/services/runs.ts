@@ -1,7 +1,7 @@
 /** Run lifecycle: launch, state transitions (with history), cancel, read. Shared by tRPC and the ingest API. */
 import type { CreateRunInput } from '../../core/ingest';
 import { canTransition, isBackend, isTerminal } from '../../core/jobs';
-import { runConfigSchema, type RunConfig } from '../../core/run-config';
+import type { RunConfig } from '../../core/run-config';
 import type { RunKind, RunStatus } from '../../core/types';
 import type { ScorerIdentity } from '../../core/scorer';
 import type { Db } from '../db';
@@ -9,6 +9,8 @@ import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
 import { launchEvalRun } from './evals';
+import { benchmarkTrainingWarning, resolveLaunchDataset, validateLaunchConfig } from './launch-checks';
+import { attentionForRuns, loadRunnerState } from './runner-status';
 
 export interface LaunchInput {
   name: string;
@@ -21,21 +23,9 @@ export interface LaunchInput {
   createdById?: string | null;
 }
 
-/** Validate a run config; the error names each field and the reason. */
-export function validateRunConfig(config: unknown): RunConfig {
-  const r = runConfigSchema.safeParse(config ?? {});
-  if (!r.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of r.error.issues) {
-      const key = issue.path.length ? issue.path.join('.') : '(config)';
-      fieldErrors[`config.${key}`] ??= issue.message;
-    }
-    const msg = Object.entries(fieldErrors)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('; ');
-    throw new ValidationError(`invalid run config — ${msg}`, fieldErrors);
-  }
-  return r.data;
+/** Validate a run config (shape only, any kind); the error names each field and the reason. */
+export function validateRunConfig(config: unknown, kind: RunKind = 'grpo'): RunConfig {
+  return validateLaunchConfig(kind, config);
 }
 
 async function experimentId(db: Db, name: string | undefined): Promise<string | null> {
@@ -44,9 +34,26 @@ async function experimentId(db: Db, name: string | undefined): Promise<string | 
   return e.id;
 }
 
-export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: string }> {
+export interface LaunchResult {
+  id: string;
+  /** Things the launch allowed but the person should know (training on an evaluation benchmark). */
+  warnings: string[];
+  /** Benchmarks whose test data this run trains on ([] for a clean run). */
+  trainedOnBenchmarks: string[];
+}
+
+/**
+ * Validate, store (queued, with its first transition) and enqueue a run. Rejects with
+ * ValidationError (field → reason) for: unknown config keys, impossible combinations, an unknown
+ * dataset, a missing parent run or checkpoint. Training on an evaluation benchmark is allowed,
+ * recorded on `Run.trainedOnBenchmarks` and returned as a warning.
+ */
+export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResult> {
   // Evaluations have their own config (core/eval/config.ts); the backend follows from the model source.
-  if (input.kind === 'eval') return launchEvalRun(db, { name: input.name, config: input.config, experiment: input.experiment });
+  if (input.kind === 'eval') {
+    const r = await launchEvalRun(db, { name: input.name, config: input.config, experiment: input.experiment, createdById: input.createdById });
+    return { id: r.id, warnings: [], trainedOnBenchmarks: [] };
+  }
   if (!isBackend(input.backend)) {
     throw new ValidationError(`backend: must be "local" or "swift", got "${input.backend}"`, { backend: 'must be local or swift' });
   }
@@ -55,7 +62,9 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
   }
   const name = input.name.trim();
   if (!name) throw new ValidationError('name: must not be empty', { name: 'must not be empty' });
-  const config = validateRunConfig(input.config);
+  const config = validateLaunchConfig(input.kind, input.config);
+  const dataset = await resolveLaunchDataset(db, config.dataset);
+  const testSet = benchmarkTrainingWarning(input.kind, dataset);
   if (input.parentRunId) {
     const parent = await db.run.findUnique({ where: { id: input.parentRunId }, select: { id: true } });
     if (!parent) throw new ValidationError(`parentRunId: run ${input.parentRunId} does not exist`, { parentRunId: 'does not exist' });
@@ -75,6 +84,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
       createdById: input.createdById ?? null,
       initCheckpointId: config.initFromCheckpointId,
       maxSteps: config.maxSteps,
+      trainedOnBenchmarks: testSet?.benchmarks ?? [],
       status: 'queued',
       transitions: { create: { fromStatus: null, toStatus: 'queued', reason: 'launched' } },
     },
@@ -87,7 +97,7 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
     await transitionRun(db, run.id, 'failed', reason);
     throw new UnavailableError(reason);
   }
-  return run;
+  return { id: run.id, warnings: testSet ? [testSet.warning] : [], trainedOnBenchmarks: testSet?.benchmarks ?? [] };
 }
 
 /** A run created from outside the browser (importers, scripts): stored, not enqueued. */
@@ -194,12 +204,15 @@ export async function getRun(db: Db, runId: string) {
   const keys = await db.$queryRaw<{ key: string; n: bigint; last_step: bigint }[]>`
     SELECT key, sum(count) AS n, max("lastStep") AS last_step FROM "MetricRollup" WHERE "runId" = ${runId} GROUP BY key ORDER BY key`;
   const rolloutCount = await db.rollout.count({ where: { runId } });
+  const [withAttention] = attentionForRuns([run], isTerminal(run.status) ? null : await loadRunnerState());
   return {
     ...run,
     // Steps are BIGINT in the database and numbers everywhere else (exact below 2^53; ingest refuses more).
     lastStep: Number(run.lastStep),
     maxSteps: Number(run.maxSteps),
     checkpoints: run.checkpoints.map((c) => ({ ...c, step: Number(c.step) })),
+    /** Why the run is not moving (no runner for its queue, runner lost), or null. */
+    attention: withAttention!.attention,
     transitions: run.transitions.map((t) => ({ ...t, id: t.id.toString() })),
     logTail: logs.reverse().map((l) => ({ seq: l.seq, line: l.line, at: l.at })),
     metricKeys: keys.map((k) => ({ key: k.key, points: Number(k.n), lastStep: Number(k.last_step) })),
@@ -250,11 +263,16 @@ export async function listRuns(db: Db, input: ListRunsInput) {
       maxSteps: true,
       runnerId: true,
       failureReason: true,
+      trainedOnBenchmarks: true,
+      config: true,
       experiment: { select: { id: true, name: true } },
       createdBy: { select: { id: true, name: true, username: true, displayUsername: true } },
     },
   });
   const hasMore = rows.length > input.limit;
-  const items = (hasMore ? rows.slice(0, input.limit) : rows).map((r) => ({ ...r, lastStep: Number(r.lastStep), maxSteps: Number(r.maxSteps) }));
+  const page = hasMore ? rows.slice(0, input.limit) : rows;
+  const state = page.some((r) => !isTerminal(r.status)) ? await loadRunnerState() : null;
+  // The config is read for the GPUs a queued swift run needs; the list does not ship it.
+  const items = attentionForRuns(page, state).map(({ config: _config, ...rest }) => ({ ...rest, lastStep: Number(rest.lastStep), maxSteps: Number(rest.maxSteps) }));
   return { items, nextCursor: hasMore ? items[items.length - 1]!.id : null };
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as authRoutes from '../../app/api/auth/[...all]/route';
 import * as health from '../../app/api/health/route';
+import * as ingestPing from '../../app/api/ingest/ping/route';
 import * as ingestRuns from '../../app/api/ingest/runs/route';
 import * as ingestRun from '../../app/api/ingest/runs/[id]/route';
 import * as ingestEvents from '../../app/api/ingest/runs/[id]/events/route';
@@ -23,6 +24,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/api\/health$/, handler: health.GET as Handler },
   { method: 'GET', pattern: /^\/api\/auth\/.+$/, handler: authRoutes.GET as Handler },
   { method: 'POST', pattern: /^\/api\/auth\/.+$/, handler: authRoutes.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/ping$/, handler: ingestPing.GET as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs$/, handler: ingestRuns.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)$/, handler: ingestRun.GET as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/events$/, handler: ingestEvents.POST as Handler },

@@ -16,7 +16,7 @@ export const evalRouter = createTRPCRouter({
   /** Launch an evaluation run (kind "eval"): benchmarks, judge and model source in `config` (core/eval/config.ts). */
   launch: researcherProcedure
     .input(z.object({ name: z.string().min(1, 'name is required').max(200), config: z.unknown(), experiment: z.string().min(1).max(200).optional() }))
-    .mutation(({ ctx, input }) => launchEvalRun(ctx.db, input)),
+    .mutation(({ ctx, input }) => launchEvalRun(ctx.db, { ...input, createdById: ctx.actor.userId })),
   /** Upload a predictions file (≤ 20 MB of text); one caption source per model, with a report of unknown / duplicate / missing clips. */
   uploadPredictions: researcherProcedure
     .input(

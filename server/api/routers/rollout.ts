@@ -19,6 +19,15 @@ export const rolloutRouter = createTRPCRouter({
         order: z.enum(['asc', 'desc']).default('desc'),
         cursor: z.string().nullish(),
         limit: z.number().int().min(1).max(500).default(50),
+      })
+      // A minimum above its maximum matches nothing: say so instead of an empty page.
+      .refine((i) => i.stepMin === undefined || i.stepMax === undefined || i.stepMin <= i.stepMax, {
+        path: ['stepMin'],
+        message: 'stepMin must be ≤ stepMax',
+      })
+      .refine((i) => i.rewardMin === undefined || i.rewardMax === undefined || i.rewardMin <= i.rewardMax, {
+        path: ['rewardMin'],
+        message: 'rewardMin must be ≤ rewardMax',
       }),
     )
     .query(({ ctx, input }) => listRollouts(ctx.db, input)),
