@@ -453,9 +453,14 @@ function parseSubjectPhrase(np: Token[]): SubjectMention[] {
 }
 
 /** Adjectives and participles before a noun ("little", "dashed"), and -ing words tagged as nouns ("floating matter"). */
+/** Adverbs that grade an adjective ("a very tall man") rather than describe the noun themselves. */
+const INTENSIFIERS = new Set(['very', 'quite', 'really', 'too', 'so', 'rather', 'fairly', 'pretty', 'extremely', 'slightly', 'somewhat', 'then', 'also', 'now', 'still', 'just', 'only', 'even']);
+
 function isAttributeWord(t: Token): boolean {
   if (QUANTIFYING.has(t.lower)) return false;
-  return t.pos === 'ADJ' || (t.pos === 'VERB' && isParticiple(t)) || (t.pos === 'NOUN' && /ing$/.test(t.lower) && verbLemma(t.lower) !== t.lower);
+  // The lite model tags some size adjectives before another adjective as adverbs ("a small/ADV brown dog").
+  const adjectiveTaggedAdverb = t.pos === 'ADV' && !/ly$/.test(t.lower) && !INTENSIFIERS.has(t.lower);
+  return t.pos === 'ADJ' || adjectiveTaggedAdverb || (t.pos === 'VERB' && isParticiple(t)) || (t.pos === 'NOUN' && /ing$/.test(t.lower) && verbLemma(t.lower) !== t.lower);
 }
 
 function parseSingleSubject(tokens0: Token[], carried: Token[]): SubjectMention | null {

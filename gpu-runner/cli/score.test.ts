@@ -103,7 +103,7 @@ describe('videocap score', () => {
       approximate: true,
       label: 'BAAI/bge-m3 embedder + lexical judge — offline approximation, not Qwen2.5-72B',
     });
-    expect(scorerIdentitySchema.safeParse(rows[4].scorer).success).toBe(true);
+    expect(scorerIdentitySchema.safeParse(rows[5].scorer).success).toBe(true);
     // Lines without and with events are two service calls; the second finds its strings cached.
     expect(server.requestsTo('/v1/embeddings')).toHaveLength(1);
     expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/3 scored, 3 malformed lines/);

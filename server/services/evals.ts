@@ -139,7 +139,8 @@ export async function evalInputsForRunner(db: Db, runId: string) {
   const checkpoint = await db.checkpoint.findUnique({ where: { id: config.source.checkpointId }, select: { id: true, step: true, path: true, metadata: true } });
   if (!checkpoint) throw new NotFoundError(`checkpoint ${config.source.checkpointId} does not exist`);
   const evaluatedRun = await db.run.findUnique({ where: { id: config.source.runId }, select: { id: true, name: true, kind: true, backend: true, config: true } });
-  return { config, captions: null, checkpoint, evaluatedRun };
+  // Steps are BIGINT in the database and JSON numbers on the wire (exact below 2^53).
+  return { config, captions: null, checkpoint: { ...checkpoint, step: Number(checkpoint.step) }, evaluatedRun };
 }
 
 /** The samples an eval run has stored (compact), so a resuming runner skips them and can aggregate. */
@@ -362,7 +363,7 @@ export async function evalResultsForRun(db: Db, runId: string) {
     include: { run: { select: { id: true, name: true, status: true } }, checkpoint: { select: { id: true, step: true } } },
     orderBy: [{ createdAt: 'desc' }],
   });
-  return rows;
+  return rows.map((r) => ({ ...r, checkpoint: r.checkpoint ? { ...r.checkpoint, step: Number(r.checkpoint.step) } : null }));
 }
 
 /** What the launch page offers: runs with checkpoints (local / swift), newest first. */
@@ -373,5 +374,5 @@ export async function evalSourceOptions(db: Db) {
     take: 100,
     select: { id: true, name: true, kind: true, backend: true, status: true, checkpoints: { select: { id: true, step: true, path: true }, orderBy: { step: 'desc' } } },
   });
-  return { runs };
+  return { runs: runs.map((r) => ({ ...r, checkpoints: r.checkpoints.map((c) => ({ ...c, step: Number(c.step) })) })) };
 }

@@ -61,7 +61,9 @@ export async function ingestHandler<S extends z.ZodType>(
     body = parsed.data;
   }
   try {
-    return Response.json(await handler(body as z.infer<S>, caller));
+    // BIGINT columns (steps) arrive as bigint; on the wire they are JSON numbers (exact below 2^53).
+    const result = await handler(body as z.infer<S>, caller);
+    return new Response(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)), { headers: { 'content-type': 'application/json' } });
   } catch (e) {
     if (e instanceof NotFoundError) return jsonError(404, e.message);
     if (e instanceof ValidationError) return jsonError(400, e.message, e.fieldErrors, e.extra);
