@@ -1,6 +1,7 @@
 /** `videocap runner`: start a runner process (see README "Runners"). */
 import { parseRunnerEnv, Runner } from '../runner';
-import { createBackends, createRewardService, loadDataset } from '../setup';
+import { ServerClient } from '../server-client';
+import { createBackends, createRewardService, loadDataset, loadServerDataset } from '../setup';
 
 export async function runRunnerCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -24,7 +25,12 @@ Consumes jobs from Redis and reports to the server. Configuration by environment
     return 2;
   }
   const rewardService = await createRewardService(process.env);
-  const runner = new Runner({ env, backends: await createBackends(env.RUNNER_BACKENDS, rewardService), loadDataset });
+  const client = new ServerClient({ serverUrl: env.VIDEOCAP_SERVER_URL, token: env.VIDEOCAP_RUNNER_TOKEN });
+  const runner = new Runner({
+    env,
+    backends: await createBackends(env.RUNNER_BACKENDS, rewardService),
+    loadDataset: (name) => loadDataset(name, process.env, (n) => loadServerDataset(client, n)),
+  });
   await runner.start();
   console.log(`[runner ${runner.id}] reward providers: ${JSON.stringify(rewardService.identity)}`);
   await new Promise<void>((resolve) => {

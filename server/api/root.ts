@@ -1,3 +1,5 @@
+import { curateRouter } from './routers/curate';
+import { datasetRouter } from './routers/dataset';
 import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
@@ -9,6 +11,8 @@ export const appRouter = createTRPCRouter({
   metric: metricRouter,
   rollout: rolloutRouter,
   system: systemRouter,
+  dataset: datasetRouter,
+  curate: curateRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import type { RunKind, RunStatus } from '../../core/types';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
+import { launchCurateRun } from './curation';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
 
 export interface LaunchInput {
@@ -44,9 +45,8 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<{ id: strin
   if (!isBackend(input.backend)) {
     throw new ValidationError(`backend: must be "local" or "swift", got "${input.backend}"`, { backend: 'must be local or swift' });
   }
-  if (input.kind === 'curate') {
-    throw new ValidationError('kind: curation runs are not executable yet', { kind: 'curation runs are not executable yet' });
-  }
+  // A curate run has its own config (core/curation/config.ts) and always runs on the local queue.
+  if (input.kind === 'curate') return launchCurateRun(db, { name: input.name, config: input.config, experiment: input.experiment });
   const name = input.name.trim();
   if (!name) throw new ValidationError('name: must not be empty', { name: 'must not be empty' });
   const config = validateRunConfig(input.config);

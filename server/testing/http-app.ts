@@ -11,6 +11,12 @@ import * as ingestEvents from '../../app/api/ingest/runs/[id]/events/route';
 import * as ingestStatus from '../../app/api/ingest/runs/[id]/status/route';
 import * as trpc from '../../app/api/trpc/[trpc]/route';
 import * as metricsCsv from '../../app/api/metrics.csv/route';
+import * as ingestMeasurementLookup from '../../app/api/ingest/curation/measurements/lookup/route';
+import * as ingestMeasurements from '../../app/api/ingest/curation/measurements/route';
+import * as ingestCuration from '../../app/api/ingest/runs/[id]/curation/route';
+import * as ingestRunDataset from '../../app/api/ingest/runs/[id]/dataset/route';
+import * as ingestDatasetClips from '../../app/api/ingest/datasets/[name]/clips/route';
+import * as frames from '../../app/api/frames/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -21,6 +27,12 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/events$/, handler: ingestEvents.POST as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/status$/, handler: ingestStatus.POST as Handler },
   { method: 'GET', pattern: /^\/api\/metrics\.csv$/, handler: metricsCsv.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/curation\/measurements\/lookup$/, handler: ingestMeasurementLookup.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/curation\/measurements$/, handler: ingestMeasurements.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/curation$/, handler: ingestCuration.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/dataset$/, handler: ingestRunDataset.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/datasets\/(?<name>[^/]+)\/clips$/, handler: ingestDatasetClips.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/frames$/, handler: frames.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];
