@@ -6,7 +6,7 @@
  *
  * The paper does not say what an "action type" is. Here it is the action's head verb in its base
  * form, lower case, plus a following particle when there is one ("Throws up the ball" → "throw up",
- * "lifts a child" → "lift"); `mode: 'phrase'` keeps the whole phrase (head verb lemmatised) instead.
+ * "lifts a child" → "lift", "runs across the field" → "run"); `mode: 'phrase'` keeps the whole phrase (head verb lemmatised) instead.
  * Base forms come from wink-lemmatizer (WordNet's verb exception lists and rules).
  *
  * Pure: no I/O.
@@ -16,11 +16,14 @@ import type { ThinkSubject } from '../types';
 
 export type ActionKeyMode = 'verb' | 'phrase';
 
-/** Words after the head verb that make a phrasal verb ("pick up", "sit down"). */
-const PARTICLES = new Set([
-  'up', 'down', 'off', 'out', 'away', 'back', 'over', 'in', 'on', 'around', 'round', 'through', 'across', 'along',
-  'aside', 'apart', 'forward', 'forwards', 'backward', 'backwards', 'together', 'about',
-]);
+/** Words after the head verb that make a phrasal verb ("pick up the cup", "sit down"). */
+const PARTICLES = new Set(['up', 'down', 'off', 'out', 'away', 'back', 'aside', 'apart', 'together', 'forward', 'forwards', 'backward', 'backwards']);
+
+/**
+ * Words that are a particle only at the end of the action ("turn around", "fall over") and a
+ * preposition before a noun ("run across the field" → "run", "jump over a fence" → "jump").
+ */
+const END_PARTICLES = new Set(['over', 'on', 'in', 'around', 'round', 'through', 'across', 'along', 'about', 'by', 'under']);
 
 /** Leading words that are not the action's verb: auxiliaries, "to", time adverbs. */
 const LEADING_SKIP = new Set([
@@ -71,7 +74,8 @@ export function normalizeAction(action: string, mode: ActionKeyMode = 'verb'): s
       result = [head, ...tokens.slice(i + 1)].join(' ');
     } else {
       const next = tokens[i + 1];
-      result = next !== undefined && PARTICLES.has(next) ? `${head} ${next}` : head;
+      const particle = next !== undefined && (PARTICLES.has(next) || (END_PARTICLES.has(next) && i + 2 === tokens.length));
+      result = particle ? `${head} ${next}` : head;
     }
   }
   if (memo.size >= MEMO_LIMIT) memo.clear();
