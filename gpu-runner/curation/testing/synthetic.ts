@@ -113,7 +113,7 @@ export async function makeSyntheticFolder(root: string): Promise<SyntheticFolder
   expected['no-caption-15s.mp4'] = 'input-error';
   const captionsPath = path.join(root, 'captions.jsonl');
   await writeFile(captionsPath, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"video": "broken line"\n');
-  expected['line 16'] = 'input-error';
+  expected['line 15'] = 'input-error';
   return { videoDir, captionsPath, expected };
 }
 
