@@ -26,6 +26,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/runs/new" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Launch
               </Link>
+              <Link href="/datasets" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+                Datasets
+              </Link>
+              <Link href="/curate" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+                Curate
+              </Link>
               <Link href="/compare" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Compare runs
               </Link>

@@ -121,7 +121,7 @@ describe('curate run on a runner', () => {
     expect(view.duration.histogram.counts.reduce((a, b) => a + b, 0)).toBe(11);
     expect(view.inventory.at(-1)).toMatchObject({ rank: 3, kept: 2 });
     expect(view.topActions.map((t) => t.key)).toEqual(expect.arrayContaining(['run', 'jump', 'walk']));
-    expect(view.thinkSources).toEqual([{ source: HEURISTIC_THINK_SOURCE, clips: 3 }]);
+    expect(view.thinkSources).toEqual([{ source: HEURISTIC_THINK_SOURCE, clips: 3, heuristic: true }]);
     expect(view.stages.every((s) => s.total >= s.passed)).toBe(true);
     expect(view.dataset).toMatchObject({ name: datasetName, clips: 2 });
 

@@ -9,6 +9,7 @@ import { CURATION_STAGES, curationFunnel, histogram, inventoryGrowthSeries, sele
 import type { CuratedDatasetInput, CurationReportInput, VideoMeasurementWire } from '../../core/curation/wire';
 import { curatedDatasetSchema, curationReportSchema } from '../../core/curation/wire';
 import { topCounts } from '../../core/curation/actions';
+import { HEURISTIC_THINK_SOURCE } from '../../core/heuristic-think';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun } from '../queue';
@@ -275,7 +276,7 @@ export async function getCurationView(db: Db, runId: string) {
     inventory: inventoryGrowthSeries(walk.map((w) => w.newActions.length)),
     inventorySize: walk.reduce((s, w) => s + w.newActions.length, 0),
     topActions: topCounts(counts, 20),
-    thinkSources: thinkSources.map((t) => ({ source: t.thinkSource!, clips: t._count._all })),
+    thinkSources: thinkSources.map((t) => ({ source: t.thinkSource!, clips: t._count._all, heuristic: t.thinkSource === HEURISTIC_THINK_SOURCE })),
     dataset: dataset ? { id: dataset.id, name: dataset.name, clips: dataset._count.clips } : null,
   };
 }
