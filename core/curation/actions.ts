@@ -44,8 +44,45 @@ function isMannerAdverb(word: string): boolean {
   return word.length >= 5 && word.endsWith('ly') && !LY_VERBS.has(word);
 }
 
-const memo = new Map<string, string | null>();
-const MEMO_LIMIT = 1_000_000;
+const lemmaMemo = new Map<string, string>();
+
+function baseForm(word: string): string {
+  let b = lemmaMemo.get(word);
+  if (b === undefined) {
+    b = BASE_FORM_HOMOGRAPHS.has(word) ? word : lemmatizer.verb(word);
+    if (lemmaMemo.size > 200_000) lemmaMemo.clear();
+    lemmaMemo.set(word, b);
+  }
+  return b;
+}
+
+/** Reads lower-case letter words one at a time (other characters separate words; apostrophes are dropped, "'s" too). */
+class WordReader {
+  private i = 0;
+  private readonly text: string;
+  constructor(text: string) {
+    let t = text.toLowerCase();
+    if (t.includes("'") || t.includes('\u2019')) t = t.replace(/['\u2019]s\b/g, '').replace(/['\u2019]/g, '');
+    this.text = t;
+  }
+  next(): string | null {
+    const t = this.text;
+    let i = this.i;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c >= 97 && c <= 122) break;
+      i++;
+    }
+    const start = i;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c < 97 || c > 122) break;
+      i++;
+    }
+    this.i = i;
+    return i > start ? t.slice(start, i) : null;
+  }
+}
 
 /**
  * The action type of one action phrase: lower case, letters only, head verb in its base form
@@ -56,31 +93,24 @@ const MEMO_LIMIT = 1_000_000;
  * Examples: "Picks up the cup" → "pick up"; "threw" → "throw"; "bring a child back down" → "bring".
  */
 export function normalizeAction(action: string, mode: ActionKeyMode = 'verb'): string | null {
-  const key = mode === 'verb' ? action : `\u0001${action}`;
-  const hit = memo.get(key);
-  if (hit !== undefined) return hit;
-  const tokens = action
-    .toLowerCase()
-    .replace(/[’']s\b/g, '')
-    .replace(/[^a-z\s-]/g, ' ')
-    .split(/[\s-]+/)
-    .filter((t) => t.length > 0);
-  let i = 0;
-  while (i < tokens.length - 1 && (LEADING_SKIP.has(tokens[i]) || isMannerAdverb(tokens[i]))) i++;
-  let result: string | null = null;
-  if (i < tokens.length) {
-    const head = BASE_FORM_HOMOGRAPHS.has(tokens[i]) ? tokens[i] : lemmatizer.verb(tokens[i]);
-    if (mode === 'phrase') {
-      result = [head, ...tokens.slice(i + 1)].join(' ');
-    } else {
-      const next = tokens[i + 1];
-      const particle = next !== undefined && (PARTICLES.has(next) || (END_PARTICLES.has(next) && i + 2 === tokens.length));
-      result = particle ? `${head} ${next}` : head;
-    }
+  const words = new WordReader(action);
+  let head = words.next();
+  if (head === null) return null;
+  let next = words.next();
+  while (next !== null && (LEADING_SKIP.has(head) || isMannerAdverb(head))) {
+    head = next;
+    next = words.next();
   }
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, result);
-  return result;
+  const base = baseForm(head);
+  if (mode === 'phrase') {
+    const rest: string[] = [base];
+    for (let w = next; w !== null; w = words.next()) rest.push(w);
+    return rest.join(' ');
+  }
+  if (next === null) return base;
+  if (PARTICLES.has(next)) return `${base} ${next}`;
+  if (END_PARTICLES.has(next) && words.next() === null) return `${base} ${next}`;
+  return base;
 }
 
 /** The distinct action types of a structured think, in order of first appearance. */
