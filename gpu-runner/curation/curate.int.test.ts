@@ -5,7 +5,8 @@
  * a curate run from the imported dataset, and a local GRPO run that trains on the curated dataset.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
 let app: TestApp;
 let runner: ChildProcess;
+let swiftRunner: ChildProcess | null = null;
 let runnerOut = '';
 let tmp: string;
 let folder: SyntheticFolder;
@@ -45,10 +47,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  try {
-    process.kill(-runner.pid!, 'SIGKILL');
-  } catch {
-    /* gone */
+  for (const r of [runner, swiftRunner]) {
+    try {
+      if (r) process.kill(-r.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   await app.close();
   await rm(tmp, { recursive: true, force: true });
@@ -186,5 +190,51 @@ describe('curate run on a runner', () => {
     expect([...clipIds].sort()).toEqual([`${datasetName}/fast-15s.mp4`, `${datasetName}/slow-15s.mp4`]);
     expect(await db().rollout.count({ where: { runId: id } })).toBe(4 * 2 * 3);
     expect(run.logTail.some((l) => l.line.includes('clips=2'))).toBe(true);
+  }, 180_000);
+
+  it('the swift backend writes the curated clips (video paths, think annotations) as its ms-swift dataset', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const workdir = path.join(ROOT, '.data', 'it-curate-swift-runner');
+    swiftRunner = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'gpu-runner', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, VIDEOCAP_SERVER_URL: app.url, RUNNER_ID: 'it-curate-swift', RUNNER_BACKENDS: 'swift', RUNNER_GPUS: '2', RUNNER_WORKDIR: workdir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    swiftRunner.stdout?.on('data', (b: Buffer) => (runnerOut += b.toString()));
+    swiftRunner.stderr?.on('data', (b: Buffer) => (runnerOut += b.toString()));
+    const { id } = await caller.run.launch({
+      name: 'swift-on-curated',
+      kind: 'grpo',
+      backend: 'swift',
+      config: {
+        dataset: datasetName,
+        maxSteps: 2,
+        grpo: { numGenerations: 2, globalBatchSize: 2 },
+        swift: {
+          executable: path.join(ROOT, 'gpu-runner', 'backends', 'swift', 'testing', 'fake-swift'),
+          trainDevices: '0',
+          rolloutDevice: '1',
+          rolloutPort: port,
+          saveSteps: 2,
+          killGraceSec: 1,
+          extraArgs: ['--fake_step_seconds', '0.05'],
+        },
+      },
+    });
+    const run = await finished(id);
+    expect(run.failureReason).toBeNull();
+    expect(run.status).toBe('succeeded');
+    const rows = (await readFile(path.join(workdir, id, 'swift', 'grpo-dataset.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { videos: string[]; clip_id: string; reference_think: string });
+    expect(rows.map((r) => r.clip_id).sort()).toEqual([`${datasetName}/fast-15s.mp4`, `${datasetName}/slow-15s.mp4`]);
+    for (const r of rows) {
+      expect(r.videos).toEqual([path.join(folder.videoDir, r.clip_id.split('/').pop()!)]);
+      expect(JSON.parse(r.reference_think)).toEqual(expect.arrayContaining([expect.objectContaining({ actions: expect.any(Array) })]));
+    }
   }, 180_000);
 });
