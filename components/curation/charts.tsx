@@ -54,18 +54,18 @@ export function HistogramChart({ histogram, lines, unit }: { histogram: Histogra
   );
 }
 
-/** Inventory size and kept clips along the action filter's walk. */
+/** Inventory size and kept clips along the action filter's walk (value after each visited clip, from 0). */
 export function InventoryChart({ points }: { points: { rank: number; inventory: number; kept: number }[] }) {
   return (
     <ResponsiveContainer width="100%" height={200}>
-      <LineChart data={points} margin={{ left: 0, right: 16, top: 8, bottom: 16 }}>
+      <LineChart data={[{ rank: 0, inventory: 0, kept: 0 }, ...points]} margin={{ left: 0, right: 16, top: 8, bottom: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" dataKey="rank" domain={[1, 'dataMax']} allowDecimals={false} fontSize={11} label={{ value: 'clips visited (walk order)', position: 'insideBottom', offset: -10, fontSize: 11 }} />
+        <XAxis type="number" dataKey="rank" domain={[0, 'dataMax']} allowDecimals={false} fontSize={11} label={{ value: 'clips visited (walk order)', position: 'insideBottom', offset: -10, fontSize: 11 }} />
         <YAxis allowDecimals={false} fontSize={11} width={40} />
         <Tooltip />
         <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" />
-        <Line type="stepAfter" dataKey="inventory" name="action types" stroke="#6366f1" dot={false} isAnimationActive={false} />
-        <Line type="stepAfter" dataKey="kept" name="clips kept" stroke="#10b981" dot={false} isAnimationActive={false} />
+        <Line type="stepBefore" dataKey="inventory" name="action types" stroke="#6366f1" dot={false} isAnimationActive={false} />
+        <Line type="stepBefore" dataKey="kept" name="clips kept" stroke="#10b981" dot={false} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );
