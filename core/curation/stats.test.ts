@@ -23,8 +23,23 @@ describe('histogram', () => {
         expect(h.counts.reduce((a, b) => a + b, 0)).toBe(values.length);
         expect(h.edges).toHaveLength(bins + 1);
         for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]).toBeGreaterThan(h.edges[i - 1]);
+        // Each value is counted in a bin whose edges hold it (up to rounding of the edges).
+        const lo = h.edges[0];
+        const hi = h.edges[bins];
+        const tol = (hi - lo) * 1e-9;
+        for (const v of values) {
+          const b = histogram([v], { bins, min: lo, max: hi }).counts.indexOf(1);
+          expect(v).toBeGreaterThanOrEqual(h.edges[b] - tol);
+          expect(v).toBeLessThanOrEqual(h.edges[b + 1] + tol);
+        }
       }),
     );
+  });
+  it('a range narrower than the float spacing still counts every value (found by the property test)', () => {
+    expect(histogram([0, -5e-324], { bins: 2 }).counts.reduce((a, b) => a + b, 0)).toBe(2);
+    const h = histogram([0, 1.5e-323], { bins: 4 });
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(2);
+    for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]).toBeGreaterThan(h.edges[i - 1]);
   });
   it('rejects a bad bin count', () => {
     expect(() => histogram([1], { bins: 0 })).toThrow(RangeError);

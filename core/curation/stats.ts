@@ -38,9 +38,11 @@ export function histogram(values: readonly number[], options: { bins?: number; m
   const skipped = values.length - finite.length;
   let lo = options.min ?? (finite.length ? Math.min(...finite) : 0);
   let hi = options.max ?? (finite.length ? Math.max(...finite) : 1);
-  if (!(hi > lo)) {
-    lo -= 0.5;
-    hi += 0.5;
+  // One distinct value, or a range too narrow for `bins` distinct float edges: a unit-wide range around it.
+  if (!(hi > lo) || (hi - lo) / bins < 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi))) {
+    const mid = (lo + hi) / 2;
+    lo = mid - 0.5;
+    hi = mid + 0.5;
   }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
