@@ -31,6 +31,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <ResearcherNavLink href="/evals/new" testId="nav-evaluate">
                 Evaluate
               </ResearcherNavLink>
+              <Link href="/datasets" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100" data-testid="nav-datasets">
+                Datasets
+              </Link>
+              <ResearcherNavLink href="/curate" testId="nav-curate">
+                Curate
+              </ResearcherNavLink>
               <Link href="/compare" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Compare runs
               </Link>

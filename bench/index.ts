@@ -3,6 +3,8 @@
  *  - rewards: Tscore throughput on one core (warm caches) and reward-service p50/p99 per 56-batch
  *  - downsample: 1,000,000-point series reduced per pixel column (p50/p95)
  *  - local-train: a 200-step local GRPO run on DREAM-1K clips (wall time; first vs last 20 steps)
+ *  - curation: dynamicity of a 20 s 480p clip on one core, a 1,000-clip folder on all cores, the
+ *    action filter over 585k synthesised annotations (bench:curation; needs ffmpeg)
  *  - with a PostgreSQL server reachable ($BENCH_DATABASE_URL, else $DATABASE_URL's server or
  *    127.0.0.1:5432): rollout browsing over 1,000,000 rollouts (bench:rollouts) and the chart query
  *    for 10 runs × 100,000 steps (bench:series), and DREAM-1K evaluation against a 100 ms judge at
@@ -72,6 +74,11 @@ await bench(smoke ? 'local GRPO training (8 steps, CPU simulation)' : 'local GRP
   console.log(JSON.stringify({ ...t, curves: undefined }, null, 2));
   check(t.curves.length === t.steps, `${t.curves.length} of ${t.steps} steps reported`);
   check(Number.isFinite(t.last.reward), 'no reward curve');
+});
+
+await bench(smoke ? 'curation (smoke: one short clip, 20k annotations)' : 'curation (paper Appendix C)', () => {
+  const r = spawnSync(path.join(here, '..', 'node_modules', '.bin', 'tsx'), [path.join(here, 'curation.ts'), ...(smoke ? ['--smoke'] : [])], { stdio: 'inherit' });
+  check(r.status === 0, `curation.ts exited with ${r.status ?? r.signal}`);
 });
 
 const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');

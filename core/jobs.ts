@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { BACKENDS, RUN_KINDS, type BackendName, type RunKind } from './types';
 
-/** Run kinds that are executed by runners (curation is planned; see README). */
-export const QUEUED_KINDS = ['grpo', 'sft', 'eval'] as const satisfies readonly RunKind[];
+/** Run kinds that are executed by runners (curate runs go to the `local` queue: they need no GPU). */
+export const QUEUED_KINDS = ['grpo', 'sft', 'eval', 'curate'] as const satisfies readonly RunKind[];
 
 export function queueName(kind: RunKind, backend: BackendName): string {
   return `videocap-${kind}-${backend}`;

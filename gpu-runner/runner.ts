@@ -16,9 +16,10 @@ import { jobPayloadSchema, QUEUED_KINDS, queueName, REDIS_KEYS, requiredGpus, ty
 import { runConfigSchema } from '../core/run-config';
 import { BACKENDS, type BackendName, type ClipRecord } from '../core/types';
 import type { Backend, JobContext, JobResult } from './report';
-import { ServerClient, type RunForRunner } from './server-client';
+import { ServerClient, type IngestReporter, type RunForRunner } from './server-client';
 import { evalConfigSchema } from '../core/eval/config';
 import { runEvalJob } from './eval/job';
+import { runCurateJob } from './curation/job';
 
 export const runnerEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL, e.g. redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
@@ -241,6 +242,7 @@ export class Runner {
       await reporter.close().catch((e) => this.log(`[${run.id}] ${String(e)}`));
       await this.client.transition(run.id, { to: 'failed', reason, runnerId: this.id });
     };
+    if (run.kind === 'curate') return this.executeCuration(run, ctl, reporter, startReason, fail);
     if (!backend) return fail(`this runner has no "${backendName}" backend`);
     if (run.kind === 'eval') {
       const workDir = path.resolve(this.deps.env.RUNNER_WORKDIR, run.id);
@@ -312,6 +314,35 @@ export class Runner {
       if (this.stopping || ctl.signal.reason instanceof RunnerStoppingError) return;
       if (ctl.signal.aborted) {
         await reporter.log(['cancelled by user: process stopped']);
+        await reporter.close().catch(() => undefined);
+        await this.client.transition(run.id, { to: 'cancelled', reason: 'cancelled by user', runnerId: this.id });
+        return;
+      }
+      await fail(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** A curate run (gpu-runner/curation): no training backend; ffmpeg, OpenCV and the judge on this node. */
+  private async executeCuration(run: RunForRunner, ctl: AbortController, reporter: IngestReporter, startReason: string, fail: (reason: string) => Promise<void>): Promise<void> {
+    await reporter.log([`${startReason}; curation on this runner (ffprobe/ffmpeg, OpenCV optical flow)`]);
+    await this.client.transition(run.id, { to: 'running', reason: 'running', runnerId: this.id });
+    try {
+      const summary = await runCurateJob({
+        runId: run.id,
+        runName: run.name,
+        config: run.config,
+        client: this.client,
+        log: (lines) => reporter.log(lines),
+        progress: (step, maxSteps) => reporter.setProgress(step, maxSteps),
+        signal: ctl.signal,
+      });
+      await reporter.log([`finished: ${JSON.stringify(summary)}`]);
+      await reporter.close();
+      await this.client.transition(run.id, { to: 'succeeded', reason: `kept ${summary.kept} of ${summary.clips_in} clips → dataset "${summary.dataset}"`, runnerId: this.id, summary });
+    } catch (e) {
+      if (this.stopping) return; // left for another runner to resume (measurements already stored are reused)
+      if (ctl.signal.aborted) {
+        await reporter.log(['cancelled by user: curation stopped']);
         await reporter.close().catch(() => undefined);
         await this.client.transition(run.id, { to: 'cancelled', reason: 'cancelled by user', runnerId: this.id });
         return;

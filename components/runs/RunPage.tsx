@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { api } from '../providers/trpc';
 import { Card } from '../ui/Card';
 import { RunCharts } from './RunCharts';
@@ -21,7 +22,17 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <div className="flex flex-col gap-4" data-testid="run-page" data-status={r.status}>
       <RunHeader run={r} />
-      {r.kind !== 'eval' && <RunCharts primaryRunId={r.id} />}
+      {r.kind === 'curate' ? (
+        <p className="text-sm">
+          A curate run: its funnel, histograms and clips are on the{' '}
+          <Link className="underline" href={`/curate/${r.id}`} data-testid="run-curation-link">
+            curation page
+          </Link>
+          .
+        </p>
+      ) : r.kind !== 'eval' ? (
+        <RunCharts primaryRunId={r.id} />
+      ) : null}
       <RunEvaluations runId={r.id} kind={r.kind} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="State history">

@@ -82,7 +82,7 @@ export function RunsList() {
         {items.map((r) => (
           <tr key={r.id} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="run-row" data-run-id={r.id}>
             <td className="py-2 pr-4">
-              <Link className="font-medium underline-offset-2 hover:underline" href={`/runs/${r.id}`}>
+              <Link className="font-medium underline-offset-2 hover:underline" href={r.kind === 'curate' ? `/curate/${r.id}` : `/runs/${r.id}`}>
                 {r.name}
               </Link>
               <TestSetMark benchmarks={r.trainedOnBenchmarks} className="ml-2" />

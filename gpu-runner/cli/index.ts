@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'start a GPU runner (consumes jobs from Redis, reports to the server)',
     load: async () => (await import('./runner')).runRunnerCommand,
   },
+  dataset: {
+    summary: 'import a training dataset (videos folder + captions JSONL) or list datasets',
+    load: async () => (await import('./dataset')).runDatasetCommand,
+  },
   launch: {
     summary: 'launch a run on the server (same as the tRPC run.launch)',
     load: async () => (await import('./launch')).runLaunchCommand,

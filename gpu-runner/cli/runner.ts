@@ -1,7 +1,7 @@
 /** `videocap runner`: start a runner process (see README "Runners"). */
 import { HttpError, ServerClient } from '../server-client';
 import { parseRunnerEnv, Runner, type RunnerEnv } from '../runner';
-import { createBackends, createRewardService, loadDataset } from '../setup';
+import { createBackends, createRewardService, loadDataset, loadServerDataset } from '../setup';
 
 /** How long a stopping runner may take before it exits anyway (a dead Redis or server cannot hold it). */
 const STOP_DEADLINE_MS = 4_000;
@@ -81,7 +81,13 @@ SIGTERM / SIGINT stop it within a few seconds; its active jobs are resumed by an
     if (!(await waitForServer(env, stopping.signal, log))) return stopping.signal.aborted ? null : 2;
     const rewardService = await createRewardService(process.env);
     if (stopping.signal.aborted) return null;
-    runner = new Runner({ env, backends: await createBackends(env.RUNNER_BACKENDS, rewardService), loadDataset });
+    // Datasets other than the shipped benchmarks (imported or curated) come from the server.
+    const client = new ServerClient({ serverUrl: env.VIDEOCAP_SERVER_URL, token: env.VIDEOCAP_RUNNER_TOKEN });
+    runner = new Runner({
+      env,
+      backends: await createBackends(env.RUNNER_BACKENDS, rewardService),
+      loadDataset: (name) => loadDataset(name, process.env, (n) => loadServerDataset(client, n)),
+    });
     await runner.start();
     if (stopping.signal.aborted) {
       await runner.stop(STOP_DEADLINE_MS);

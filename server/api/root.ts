@@ -1,6 +1,8 @@
 import { evalRouter } from './routers/eval';
 import { apiTokenRouter } from './routers/api-token';
 import { authRouter } from './routers/auth';
+import { curateRouter } from './routers/curate';
+import { datasetRouter } from './routers/dataset';
 import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   apiToken: apiTokenRouter,
   runnerToken: runnerTokenRouter,
   annotation: annotationRouter,
+  dataset: datasetRouter,
+  curate: curateRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import type { ScorerIdentity } from '../../core/scorer';
 import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { enqueueRun, removeQueuedRun, requestCancel } from '../queue';
+import { launchCurateRun } from './curation';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './errors';
 import { launchEvalRun } from './evals';
 import { benchmarkTrainingWarning, resolveLaunchDataset, validateLaunchConfig } from './launch-checks';
@@ -57,8 +58,10 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   if (!isBackend(input.backend)) {
     throw new ValidationError(`backend: must be "local" or "swift", got "${input.backend}"`, { backend: 'must be local or swift' });
   }
+  // A curate run has its own config (core/curation/config.ts) and always runs on the local queue.
   if (input.kind === 'curate') {
-    throw new ValidationError('kind: curation runs are not executable yet', { kind: 'curation runs are not executable yet' });
+    const r = await launchCurateRun(db, { name: input.name, config: input.config, experiment: input.experiment, createdById: input.createdById });
+    return { id: r.id, warnings: [], trainedOnBenchmarks: [] };
   }
   const name = input.name.trim();
   if (!name) throw new ValidationError('name: must not be empty', { name: 'must not be empty' });

@@ -17,6 +17,12 @@ import * as judgeCache from '../../app/api/ingest/judge-cache/route';
 import * as judgeCacheLookup from '../../app/api/ingest/judge-cache/lookup/route';
 import * as evalInputs from '../../app/api/ingest/runs/[id]/eval-inputs/route';
 import * as evalSamples from '../../app/api/ingest/runs/[id]/eval-samples/route';
+import * as ingestMeasurementLookup from '../../app/api/ingest/curation/measurements/lookup/route';
+import * as ingestMeasurements from '../../app/api/ingest/curation/measurements/route';
+import * as ingestCuration from '../../app/api/ingest/runs/[id]/curation/route';
+import * as ingestRunDataset from '../../app/api/ingest/runs/[id]/dataset/route';
+import * as ingestDatasetClips from '../../app/api/ingest/datasets/[name]/clips/route';
+import * as frames from '../../app/api/frames/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -34,6 +40,12 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/judge-cache\/lookup$/, handler: judgeCacheLookup.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-inputs$/, handler: evalInputs.GET as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-samples$/, handler: evalSamples.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/curation\/measurements\/lookup$/, handler: ingestMeasurementLookup.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/curation\/measurements$/, handler: ingestMeasurements.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/curation$/, handler: ingestCuration.POST as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/dataset$/, handler: ingestRunDataset.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/datasets\/(?<name>[^/]+)\/clips$/, handler: ingestDatasetClips.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/frames$/, handler: frames.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];
