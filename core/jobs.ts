@@ -12,8 +12,18 @@ export function queueName(kind: RunKind, backend: BackendName): string {
   return `videocap-${kind}-${backend}`;
 }
 
+/** The backends whose queue a kind of run can go to: curation runs on the runner's CPU only (the `local` queue). */
+export function backendsForKind(kind: (typeof QUEUED_KINDS)[number]): readonly BackendName[] {
+  return kind === 'curate' ? ['local'] : BACKENDS;
+}
+
+/** Every queue a run can be put on: (kind, backend) pairs of `backendsForKind`. */
+export function allQueues(): { kind: (typeof QUEUED_KINDS)[number]; backend: BackendName }[] {
+  return QUEUED_KINDS.flatMap((kind) => backendsForKind(kind).map((backend) => ({ kind, backend })));
+}
+
 export function allQueueNames(): string[] {
-  return QUEUED_KINDS.flatMap((k) => BACKENDS.map((b) => queueName(k, b)));
+  return allQueues().map((q) => queueName(q.kind, q.backend));
 }
 
 /** A job carries the run id only; the runner loads the validated config from the server. */

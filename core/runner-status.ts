@@ -3,7 +3,7 @@
  * no live runner consumes (or none with enough GPUs), and a starting/running run whose runner
  * stopped heart-beating. Pure: the server feeds it the heartbeats it read from Redis.
  */
-import { QUEUED_KINDS, requiredGpus, type RunnerHeartbeat } from './jobs';
+import { allQueues, requiredGpus, type RunnerHeartbeat } from './jobs';
 import { runConfigSchema } from './run-config';
 import { BACKENDS, type BackendName, type RunKind, type RunStatus } from './types';
 
@@ -25,12 +25,10 @@ export interface QueueCoverage {
 
 /** Every (kind, backend) queue with the live runners that consume it (a runner takes every kind of its backends). */
 export function queueCoverage(heartbeats: readonly RunnerHeartbeat[]): QueueCoverage[] {
-  return QUEUED_KINDS.flatMap((kind) =>
-    BACKENDS.map((backend) => {
-      const serving = heartbeats.filter((h) => h.backends.includes(backend));
-      return { queue: queueLabel(kind, backend), kind, backend, runners: serving.length, maxGpus: serving.reduce((m, h) => Math.max(m, h.gpus), 0) };
-    }),
-  );
+  return allQueues().map(({ kind, backend }) => {
+    const serving = heartbeats.filter((h) => h.backends.includes(backend));
+    return { queue: queueLabel(kind, backend), kind, backend, runners: serving.length, maxGpus: serving.reduce((m, h) => Math.max(m, h.gpus), 0) };
+  });
 }
 
 /** The command that starts a runner for `backend` with `gpus` GPUs (README "Runners"). */

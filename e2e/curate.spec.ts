@@ -51,7 +51,7 @@ test('launch a curate run from the browser, see the funnel and the dataset it pr
   await expect(page.getByTestId('dataset-page')).toHaveAttribute('data-kind', 'train');
   await expect(page.getByTestId('dataset-clip-count')).toContainText('2 clips');
 
-  const grpo = await launchViaApi(request, { name: uniqueName('grpo-on-curated'), config: { dataset: name, maxSteps: 3, grpo: { numGenerations: 3 }, local: { clipsPerStep: 2 } } });
+  const grpo = await launchViaApi(request, { name: uniqueName('grpo-on-curated'), config: { dataset: name, maxSteps: 3, grpo: { numGenerations: 3, globalBatchSize: 6 }, local: { clipsPerStep: 2 } } });
   await waitForRunStatus(request, grpo, 'succeeded', 120_000);
   expect((await getRunViaApi(request, grpo)).rolloutCount).toBe(3 * 2 * 3);
 });

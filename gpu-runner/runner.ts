@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { jobPayloadSchema, QUEUED_KINDS, queueName, REDIS_KEYS, requiredGpus, type RunnerHeartbeat } from '../core/jobs';
+import { backendsForKind, jobPayloadSchema, QUEUED_KINDS, queueName, REDIS_KEYS, requiredGpus, type RunnerHeartbeat } from '../core/jobs';
 import { runConfigSchema } from '../core/run-config';
 import { BACKENDS, type BackendName, type ClipRecord } from '../core/types';
 import type { Backend, JobContext, JobResult } from './report';
@@ -120,6 +120,7 @@ export class Runner {
     this.cancelPoll = setInterval(() => void this.pollCancels(), 2000);
     for (const backend of this.backendNames) {
       for (const kind of QUEUED_KINDS) {
+        if (!backendsForKind(kind).includes(backend)) continue;
         const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
         this.workerConnections.push(connection);
         const worker = new Worker(queueName(kind, backend), (job, token) => this.process(job, backend, token), {

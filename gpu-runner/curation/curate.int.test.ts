@@ -182,7 +182,7 @@ describe('curate run on a runner', () => {
   }, 180_000);
 
   it('a local GRPO run trains on the curated dataset (its clips and their think annotations)', async () => {
-    const { id } = await caller.run.launch({ name: 'grpo-on-curated', kind: 'grpo', backend: 'local', config: { dataset: datasetName, maxSteps: 4, grpo: { numGenerations: 3 }, local: { clipsPerStep: 2 } } });
+    const { id } = await caller.run.launch({ name: 'grpo-on-curated', kind: 'grpo', backend: 'local', config: { dataset: datasetName, maxSteps: 4, grpo: { numGenerations: 3, globalBatchSize: 6 }, local: { clipsPerStep: 2 } } });
     const run = await finished(id);
     expect(run.failureReason).toBeNull();
     expect(run.status).toBe('succeeded');
