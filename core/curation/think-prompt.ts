@@ -9,6 +9,7 @@
  * `renderPromptTemplate`.
  */
 import JSON5 from 'json5';
+import { stripOfficialFences, stripReasoningBlock } from '../judge-reply';
 import { z } from 'zod';
 import { renderPromptTemplate } from '../cnscore';
 import type { ThinkSubject } from '../types';
@@ -71,18 +72,14 @@ function excerpt(text: string, max = 120): string {
  */
 export function parseStructuredThinkReply(reply: string): StructuredThinkReply {
   const diagnostics: string[] = [];
-  let text = reply;
-  const close = text.toLowerCase().lastIndexOf('</think>');
-  if (close >= 0) {
-    text = text.slice(close + '</think>'.length);
-    diagnostics.push('reasoning block removed');
-  } else if (/<think>/i.test(text)) {
-    return { ok: false, reason: 'the reasoning block <think> is never closed (truncated reply?)', diagnostics };
-  }
-  text = text.trim();
-  const fence = /^```[a-zA-Z]*\s*\n?([\s\S]*?)\n?```$/.exec(text);
-  if (fence) {
-    text = fence[1].trim();
+  // The same first steps as every judge reply (core/judge-reply.ts): the reasoning block, then fences.
+  const answer = stripReasoningBlock(reply);
+  if (!answer.ok) return { ok: false, reason: answer.reason, diagnostics };
+  if (answer.stripped) diagnostics.push('reasoning block removed');
+  let text = answer.text.trim();
+  const unfenced = stripOfficialFences(text);
+  if (unfenced !== text) {
+    text = unfenced;
     diagnostics.push('code fence removed');
   }
   const prefix = /^output\s*:\s*/i.exec(text);

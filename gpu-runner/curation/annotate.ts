@@ -11,6 +11,7 @@ import { buildStructuredThinkPrompt, parseStructuredThinkReply, STRUCTURED_THINK
 import type { ThinkSubject } from '../../core/types';
 import { parseProviderEnv } from '../providers/env';
 import { createOpenAIJudge } from '../providers/judge';
+import { JudgeClient } from '../providers/judge-client';
 import type { Judge } from '../providers/types';
 
 export type AnnotationResult =
@@ -38,29 +39,25 @@ export function createHeuristicAnnotator(): ThinkAnnotator {
   };
 }
 
-/** The Fig. 5 prompt through a judge, with bounded re-asking when a reply does not parse. */
+/**
+ * The Fig. 5 prompt through a judge, with bounded re-asking when a reply does not parse — the same
+ * client as the rewards and the evaluations (gpu-runner/providers/judge-client.ts): a failed HTTP call
+ * ends the clip at once (the provider already retried it with backoff), an unreadable reply is asked
+ * again up to `attempts` calls, then the clip's annotation fails with the last reason.
+ */
 export function createJudgeAnnotator(judge: Judge, attempts = 3): ThinkAnnotator {
-  if (!(Number.isInteger(attempts) && attempts >= 1)) throw new RangeError(`attempts must be an integer ≥ 1, got ${attempts}`);
+  const client = new JudgeClient(judge, { attempts });
   const source = `${judge.model} (${judge.kind}), Fig. 5 prompt ${STRUCTURED_THINK_PROMPT_VERSION}`;
   return {
     source,
     heuristic: false,
     async annotate(caption) {
-      const prompt = buildStructuredThinkPrompt(caption);
-      let reason = '';
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        let reply: string;
-        try {
-          reply = await judge.complete(prompt);
-        } catch (e) {
-          // The provider already retried transport errors with backoff: the clip fails now.
-          return { ok: false, reason: `judge call failed: ${e instanceof Error ? e.message : String(e)}`, source, attempts: attempt };
-        }
+      const answer = await client.ask(buildStructuredThinkPrompt(caption), (reply) => {
         const parsed = parseStructuredThinkReply(reply);
-        if (parsed.ok) return { ok: true, think: parsed.subjects, source, attempts: attempt, diagnostics: parsed.diagnostics };
-        reason = parsed.reason;
-      }
-      return { ok: false, reason: `no valid reply after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, source, attempts };
+        return parsed.ok ? { ok: true, value: parsed.subjects, diagnostics: parsed.diagnostics } : { ok: false, reason: parsed.reason, diagnostics: parsed.diagnostics };
+      });
+      if (!answer.ok) return { ok: false, reason: answer.reason, source, attempts: answer.attempts };
+      return { ok: true, think: answer.value, source, attempts: answer.attempts, diagnostics: answer.diagnostics };
     },
   };
 }
