@@ -9,7 +9,8 @@
  * concurrency 32 with no evaluation logic and no cache ("raw HTTP floor"). On a loaded 2-core machine the
  * floor itself exceeds the ideal; `overVsRaw` is what the evaluation adds on top of it.
  * `--smoke`: 50 clips; exits 1 unless the second run made 0 judge calls.
- * Needs PostgreSQL ($DATABASE_URL's server or 127.0.0.1:5432); uses a scratch database videocap_bench_eval.
+ * Needs PostgreSQL: $BENCH_DATABASE_URL as is, else a database videocap_bench_eval on $DATABASE_URL's server
+ * (or 127.0.0.1:5432).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -46,9 +47,10 @@ function startService(args: string[], env: Record<string, string>): Promise<{ ch
 }
 
 export async function runEvalBench(opts: { clips?: number } = {}) {
+  // $BENCH_DATABASE_URL as is (npm test's smoke stage gives a scratch database), else one of its own.
   const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   base.pathname = '/videocap_bench_eval';
-  const url = base.toString();
+  const url = process.env.BENCH_DATABASE_URL ?? base.toString();
   await ensureDatabase(url);
   await deployMigrations(url);
   const client = new pg.Client({ connectionString: url });

@@ -68,6 +68,17 @@ function countBench(file: string): void {
   }
 }
 
+/** Databases this run created; dropped at the end (KEEP_TEST_DB=1 keeps them for a post-mortem). */
+const createdDatabases: string[] = [];
+
+async function dropCreatedDatabases(): Promise<void> {
+  if (process.env.KEEP_TEST_DB === '1') {
+    if (createdDatabases.length) console.log(`kept test databases: ${createdDatabases.join(', ')}`);
+    return;
+  }
+  for (const url of createdDatabases) await dropDatabase(url).catch((e: unknown) => console.warn(`could not drop ${url}: ${String(e)}`));
+}
+
 async function dropDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -126,7 +137,10 @@ async function main(): Promise<number> {
   const prepareDatabase = async (suffix: string): Promise<string> => {
     const dbUrl = new URL(base);
     dbUrl.pathname = `/videocap_test_${stamp}${suffix}`;
-    if (!isPglite) await ensureDatabase(dbUrl.toString());
+    if (!isPglite) {
+      await ensureDatabase(dbUrl.toString());
+      createdDatabases.push(dbUrl.toString());
+    }
     const effective = isPglite ? base : dbUrl.toString();
     await deployMigrations(effective);
     if (run(tsxBin(), [path.join(ROOT, 'prisma', 'seed.ts')], { DATABASE_URL: effective, REDIS_URL: redisUrl }) !== 0) throw new Error('seeding the test database failed');
@@ -224,10 +238,12 @@ function report(): number {
 main()
   .then(async (code) => {
     for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    await dropCreatedDatabases();
     process.exit(code);
   })
   .catch(async (e: unknown) => {
     console.error(`test run failed: ${e instanceof Error ? e.stack : String(e)}`);
     for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    await dropCreatedDatabases();
     process.exit(1);
   });
