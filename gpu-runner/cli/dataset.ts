@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiToken } from './api-token';
+import { callTrpc } from './trpc-http';
 
 const USAGE = `usage:
   videocap dataset import --name NAME --videos DIR --captions FILE.jsonl [--description TEXT] [--no-probe] [--server URL]
@@ -17,26 +19,8 @@ caption, empty or unreadable file) are printed per clip; the good clips are impo
 Exit code 0 when the dataset was created (even with problems), 1 when nothing could be imported.
 The server URL defaults to $VIDEOCAP_SERVER_URL or http://127.0.0.1:3000.`;
 
-interface TrpcEnvelope<T> {
-  result?: { data?: { json?: T } };
-  error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string> | null } } };
-}
-
-async function trpc<T>(server: string, procedure: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
-  const base = server.replace(/\/+$/, '');
-  const url = method === 'GET' ? `${base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}` : `${base}/api/trpc/${procedure}`;
-  let res: Response;
-  try {
-    res = await fetch(url, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: input }) });
-  } catch (e) {
-    throw new Error(`cannot reach ${base}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const body = (await res.json()) as TrpcEnvelope<T>;
-  if (!res.ok || body.result?.data?.json === undefined) {
-    const fields = body.error?.json?.data?.fieldErrors;
-    throw new Error(`${procedure} rejected: ${body.error?.json?.message ?? res.statusText}${fields ? `\n${Object.entries(fields).map(([k, v]) => `  ${k}: ${v}`).join('\n')}` : ''}`);
-  }
-  return body.result.data.json;
+function trpc<T>(server: string, procedure: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
+  return callTrpc<T>(server, procedure, input, { method, token: apiToken(), timeoutMs: 600_000 });
 }
 
 export async function runDatasetCommand(argv: string[]): Promise<number> {

@@ -108,6 +108,16 @@ describe('CLI errors a person can act on', () => {
     expect((await runner.exited).code).toBe(0);
   });
 
+  it('dataset list sends the personal API token; without one the 401 says to set VIDEOCAP_API_TOKEN', async () => {
+    const ok = start(['dataset', 'list']);
+    expect((await ok.exited).code).toBe(0);
+    expect(ok.output()).toMatch(/dream-1k/);
+    const refused = start(['dataset', 'list'], { VIDEOCAP_API_TOKEN: '' });
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.output()).toMatch(/dataset\.list rejected: .*\(HTTP 401\) — set VIDEOCAP_API_TOKEN to a personal API token/);
+    noStack(refused.output());
+  });
+
   it('launch without --name names the missing option; an unknown option is named too', async () => {
     const p = start(['launch', '--kind', 'grpo']);
     expect((await p.exited).code).toBe(2);

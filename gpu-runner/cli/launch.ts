@@ -3,7 +3,8 @@
  * owner of $VIDEOCAP_API_TOKEN (a personal API token, researcher or admin; not needed with AUTH_MODE=open).
  */
 import { parseArgs } from 'node:util';
-import { apiAuthHeaders, apiToken } from './api-token';
+import { apiToken } from './api-token';
+import { callTrpc } from './trpc-http';
 
 const LAUNCH_USAGE = `usage: videocap launch --name NAME [--kind grpo|sft] [--backend local|swift] [--config '{"maxSteps":200}'] [--experiment NAME] [--server URL]
 Prints the new run id on stdout; warnings (e.g. training on an evaluation benchmark) go to stderr.
@@ -63,11 +64,6 @@ export interface LaunchedRun {
   warnings: string[];
 }
 
-interface TrpcEnvelope {
-  result?: { data?: { json?: { id: string; warnings?: string[] } } };
-  error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string> | null } } };
-}
-
 /**
  * POST run.launch on the tRPC HTTP API (superjson envelope), with `Authorization: Bearer <token>` when a
  * personal API token is given. Resolves with the run id and
@@ -79,32 +75,8 @@ export async function launchRunViaHttp(
   input: { name: string; kind: string; backend: string; config?: unknown; experiment?: string },
   opts: { token?: string; timeoutMs?: number } = {},
 ): Promise<LaunchedRun> {
-  const base = server.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.token ? apiAuthHeaders(opts.token) : {}) };
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/trpc/run.launch`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ json: input }),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${(opts.timeoutMs ?? 15_000) / 1000} s` : e instanceof Error ? e.message : String(e));
-    throw new Error(`cannot reach the server at ${base} (${cause}) — is it running? --server or VIDEOCAP_SERVER_URL says where it is`);
-  }
-  let json: TrpcEnvelope;
-  try {
-    json = (await res.json()) as TrpcEnvelope;
-  } catch {
-    throw new Error(`${base} answered ${res.status} without JSON — is it the VideoCap Studio server?`);
-  }
-  const data = json.result?.data?.json;
-  if (!res.ok || !data) {
-    const fields = json.error?.json?.data?.fieldErrors;
-    const detail = fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
-    const hint = res.status === 401 && !opts.token ? ` — set VIDEOCAP_API_TOKEN to a personal API token (create one on ${base}/account)` : '';
-    throw new Error(`launch rejected: ${json.error?.json?.message ?? res.statusText} (HTTP ${res.status})${detail}${hint}`);
-  }
+  const data = await callTrpc<{ id: string; warnings?: string[] }>(server, 'run.launch', input, opts).catch((e: unknown) => {
+    throw e instanceof Error ? new Error(e.message.replace(/^run\.launch rejected/, 'launch rejected')) : e;
+  });
   return { id: data.id, warnings: data.warnings ?? [] };
 }

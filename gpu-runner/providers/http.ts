@@ -3,6 +3,8 @@
  * retries with exponential backoff (and jitter) on 429 / 5xx / 408 / network errors / timeouts,
  * `Retry-After` honoured up to the backoff cap, and a concurrency limiter.
  */
+import http from 'node:http';
+import https from 'node:https';
 
 export interface RetryPolicy {
   /** Per-attempt timeout, including reading the body. */
@@ -30,12 +32,63 @@ export class ProviderHttpError extends Error {
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** What one attempt needs from a reply. */
+interface AttemptReply {
+  status: number;
+  ok: boolean;
+  header(name: string): string | null;
+  text: string;
+}
+
+/**
+ * The default transport: node:http / node:https with the global keep-alive agents. The WHATWG
+ * `fetch` (undici) costs several times more CPU per small request (body streams are built and teed
+ * per call), which at evaluation concurrency made the runner CPU-bound (`npm run bench:eval`).
+ */
+function nodePost(url: string, payload: string, headers: Record<string, string>, signal: AbortSignal): Promise<AttemptReply> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) }, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('the connection closed before the reply ended'));
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            header: (name) => {
+              const v = res.headers[name.toLowerCase()];
+              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+            },
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+async function fetchPost(doFetch: FetchLike, url: string, payload: string, headers: Record<string, string>, signal: AbortSignal): Promise<AttemptReply> {
+  const response = await doFetch(url, { method: 'POST', headers, body: payload, signal });
+  const text = await response.text();
+  return { status: response.status, ok: response.ok, header: (name) => response.headers.get(name), text };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function retryAfterMs(response: Response): number | null {
-  const header = response.headers.get('retry-after');
+function retryAfterMs(response: AttemptReply): number | null {
+  const header = response.header('retry-after');
   if (!header) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -63,7 +116,8 @@ export async function postJson(
   options: { headers?: Record<string, string>; policy?: Partial<RetryPolicy>; fetch?: FetchLike } = {},
 ): Promise<unknown> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const injected = options.fetch;
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
   const payload = JSON.stringify(body);
   let lastError: ProviderHttpError | null = null;
   let retryAfter: number | null = null;
@@ -79,13 +133,8 @@ export async function postJson(
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
     try {
-      const response = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-        body: payload,
-        signal: controller.signal,
-      });
-      const text = await response.text();
+      const response = injected ? await fetchPost(injected, url, payload, headers, controller.signal) : await nodePost(url, payload, headers, controller.signal);
+      const text = response.text;
       if (!response.ok) {
         const excerpt = text.slice(0, 300).replace(/\s+/g, ' ');
         const retryable = isRetryableStatus(response.status);
