@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from './api/root';
 import { appRouter } from './api/root';
+import { ACCOUNT_MAX_FAILURES } from './auth/account-throttle';
 import { SIGN_IN_MAX_ATTEMPTS } from './auth/auth';
 import { db } from './db';
 import { asAnonymous, authHeaders, createTestUser, randomIp, signIn, type TestUser } from './testing/auth';
@@ -141,6 +142,20 @@ describe('sign-in', () => {
     expect(blocked.cookie).toBe('');
     // another address is not affected
     expect((await signIn(app.url, researcher.username, researcher.password, { ip: randomIp() })).status).toBe(200);
+  });
+
+  it(`throttles one account after ${ACCOUNT_MAX_FAILURES} failures even when every attempt claims another address (X-Forwarded-For)`, async () => {
+    const target = await createTestUser('viewer', 'throttled');
+    for (let i = 0; i < ACCOUNT_MAX_FAILURES; i++) expect((await signIn(app.url, target.username, `wrong-${i}`, { ip: randomIp() })).status).toBe(401);
+    const blocked = await signIn(app.url, target.username, target.password, { ip: randomIp() });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
+    expect(blocked.cookie).toBe('');
+    // other accounts are not affected, and a success clears an account's count
+    expect((await signIn(app.url, researcher.username, researcher.password, { ip: randomIp() })).status).toBe(200);
+    await signIn(app.url, researcher.username, 'wrong-once', { ip: randomIp() });
+    expect((await signIn(app.url, researcher.username, researcher.password, { ip: randomIp() })).status).toBe(200);
+    expect(await db().rateLimit.count({ where: { key: `account-sign-in:${researcher.username.toLowerCase()}` } })).toBe(0);
   });
 
   it('stores the password as a scrypt hash, and the session in the database behind an HTTP-only cookie', async () => {
