@@ -19,6 +19,7 @@ import { leaderboardRows, paperTable1Rows, type LeaderboardFiles } from '../../c
 import { table1Rows, table1View, type Table1Options } from '../../core/results/table1';
 import { buildView, type TableView } from '../../core/results/view';
 import type { Db } from '../db';
+import { Prisma } from '../generated/prisma/client';
 import { NotFoundError, ValidationError } from './errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -73,64 +74,67 @@ interface EvalConfigLike {
  */
 export async function measuredEvals(db: Db, columns: readonly ColumnDef[], options: { withoutResults?: boolean; evalRunIds?: readonly string[] } = {}): Promise<AblationCandidate[]> {
   const cols = columns.filter((c) => c.fromResults && c.benchmark);
-  const results = await db.evalResult.findMany({
-    where: {
-      runId: options.evalRunIds ? { in: [...options.evalRunIds] } : { not: null },
-      origin: { in: ['measured', 'imported'] },
-      OR: cols.map((c) => ({ benchmark: c.benchmark!, subset: c.subset, metric: c.metric })),
-    },
-    select: { runId: true, benchmark: true, subset: true, metric: true, value: true, judgeKind: true, judgeModel: true, simulated: true, clips: true, failedClips: true, origin: true, modelName: true, checkpointId: true },
-  });
-  const byRun = new Map<string, typeof results>();
-  for (const r of results) {
-    const list = byRun.get(r.runId!) ?? [];
-    list.push(r);
-    byRun.set(r.runId!, list);
-  }
-  const runs = await db.run.findMany({
-    where: options.withoutResults ? { kind: 'eval', ...(options.evalRunIds ? { id: { in: [...options.evalRunIds] } } : {}) } : { id: { in: [...byRun.keys()] } },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: 2000,
-    select: {
-      id: true,
-      name: true,
-      status: true,
-      failureReason: true,
-      createdAt: true,
-      config: true,
-      resultsRowGroup: { select: { group: true } },
-      parentRun: { select: { id: true, name: true, kind: true, config: true, trainedOnBenchmarks: true } },
-    },
-  });
-  const checkpointIds = new Set<string>();
-  for (const r of runs) {
-    const c = r.config as EvalConfigLike | null;
-    if (c?.source?.kind === 'checkpoint' && c.source.checkpointId) checkpointIds.add(c.source.checkpointId);
-  }
-  const checkpoints = checkpointIds.size
-    ? await db.checkpoint.findMany({ where: { id: { in: [...checkpointIds] } }, select: { id: true, step: true } })
-    : [];
-  const stepOf = new Map(checkpoints.map((c) => [c.id, Number(c.step)]));
-  return runs.map((r): AblationCandidate => {
+  // One round trip: the table's aggregates (EvalResult on its cells only), their evaluation runs, the
+  // evaluated run (trained-on-test, config for Tables 2–4), the chosen row group and the checkpoint step.
+  const onlyRuns = options.evalRunIds ? Prisma.sql`AND e.id = ANY(${[...options.evalRunIds]}::text[])` : Prisma.empty;
+  const needResults = options.withoutResults ? Prisma.empty : Prisma.sql`AND EXISTS (SELECT 1 FROM r WHERE r."runId" = e.id)`;
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      name: string;
+      status: string;
+      failureReason: string | null;
+      createdAt: Date;
+      config: unknown;
+      group: string | null;
+      pId: string | null;
+      pName: string | null;
+      pKind: string | null;
+      pConfig: unknown;
+      pTrained: string[] | null;
+      ckStep: bigint | null;
+      results: (MeasuredResult & { modelName: string | null })[];
+    }[]
+  >`
+    WITH r AS (
+      SELECT x."runId", x.benchmark, x.subset, x.metric, x.value, x."judgeKind", x."judgeModel", x.simulated, x.clips, x."failedClips", x.origin, x."modelName"
+      FROM "EvalResult" x
+      JOIN unnest(${cols.map((c) => c.benchmark!)}::text[], ${cols.map((c) => c.subset)}::text[], ${cols.map((c) => c.metric)}::text[]) AS k(benchmark, subset, metric)
+        ON x.benchmark = k.benchmark AND x.subset = k.subset AND x.metric = k.metric
+      WHERE x."runId" IS NOT NULL AND x.origin IN ('measured', 'imported')
+    )
+    SELECT e.id, e.name, e.status::text AS status, e."failureReason", e."createdAt", e.config,
+           g."group", p.id AS "pId", p.name AS "pName", p.kind::text AS "pKind", p.config AS "pConfig", p."trainedOnBenchmarks" AS "pTrained",
+           c.step AS "ckStep",
+           COALESCE((SELECT json_agg(json_build_object('benchmark', r.benchmark, 'subset', r.subset, 'metric', r.metric, 'value', r.value, 'judgeKind', r."judgeKind",
+                       'judgeModel', r."judgeModel", 'simulated', r.simulated, 'clips', r.clips, 'failedClips', r."failedClips", 'origin', r.origin, 'modelName', r."modelName"))
+                     FROM r WHERE r."runId" = e.id), '[]'::json) AS results
+    FROM "Run" e
+    LEFT JOIN "Run" p ON p.id = e."parentRunId"
+    LEFT JOIN "ResultsRowGroup" g ON g."evalRunId" = e.id
+    LEFT JOIN "Checkpoint" c ON c.id = (e.config -> 'source' ->> 'checkpointId')
+    WHERE e.kind = 'eval' ${onlyRuns} ${needResults}
+    ORDER BY e."createdAt" DESC, e.id DESC
+    LIMIT 2000`;
+  return rows.map((r): AblationCandidate => {
     const c = (r.config ?? {}) as EvalConfigLike;
-    const rs = byRun.get(r.id) ?? [];
+    const rs = r.results ?? [];
     const checkpointId = c.source?.kind === 'checkpoint' ? c.source.checkpointId ?? null : null;
     const modelName = rs.find((x) => x.modelName)?.modelName ?? (c.source?.kind === 'imported' ? c.source.model ?? null : c.model ?? null);
-    const group = r.resultsRowGroup?.group;
     return {
       evalRunId: r.id,
       name: r.name,
       status: r.status,
       failureReason: r.failureReason,
-      createdAt: r.createdAt.toISOString(),
+      createdAt: new Date(r.createdAt).toISOString(),
       modelName,
       checkpointId,
-      checkpointStep: checkpointId ? stepOf.get(checkpointId) ?? null : null,
-      trainedRunId: r.parentRun?.id ?? null,
-      trainedRunName: r.parentRun?.name ?? null,
-      trainedOnBenchmarks: r.parentRun?.trainedOnBenchmarks ?? [],
+      checkpointStep: checkpointId && r.ckStep !== null ? Number(r.ckStep) : null,
+      trainedRunId: r.pId,
+      trainedRunName: r.pName,
+      trainedOnBenchmarks: r.pTrained ?? [],
       benchmarks: Array.isArray(c.benchmarks) ? c.benchmarks : typeof c.benchmark === 'string' ? [c.benchmark] : null,
-      group: group && isRowGroup(group) ? group : null,
+      group: r.group && isRowGroup(r.group) ? r.group : null,
       results: rs.map(
         (x): MeasuredResult => ({
           benchmark: x.benchmark,
@@ -145,7 +149,7 @@ export async function measuredEvals(db: Db, columns: readonly ColumnDef[], optio
           origin: x.origin,
         }),
       ),
-      trainedRun: r.parentRun ? { id: r.parentRun.id, name: r.parentRun.name, kind: r.parentRun.kind, config: r.parentRun.config } : null,
+      trainedRun: r.pId ? { id: r.pId, name: r.pName ?? r.pId, kind: r.pKind ?? '', config: r.pConfig } : null,
     };
   });
 }
