@@ -1,0 +1,149 @@
+/**
+ * Significance of a difference between two measured rows: loads the per-clip records (EvalSample)
+ * of two evaluation runs (optionally narrowed to the evaluated checkpoint) and runs the paired
+ * bootstrap of core/results/bootstrap.ts. Also lists the measured rows the pickers offer.
+ */
+import { BootstrapInputError, BOOTSTRAP_METRICS, pairedBootstrap, type BootstrapResult, type BootstrapSample } from '../../core/results/bootstrap';
+import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
+import type { Db } from '../db';
+import { NotFoundError, ValidationError } from './errors';
+
+export interface SignificanceSide {
+  runId: string;
+  checkpointId?: string | null;
+}
+
+export interface SignificancePairInput {
+  a: SignificanceSide;
+  b: SignificanceSide;
+  benchmark: BenchmarkId;
+  /** "overall" when absent (VDC needs its QA set). */
+  subset?: string | null;
+  metric: string;
+  /** Defaults: 10,000 resamples, BOOTSTRAP_SEED. */
+  resamples?: number;
+  seed?: number;
+}
+
+export interface SignificanceSideInfo {
+  runId: string;
+  name: string;
+  checkpointId: string | null;
+  /** The judge model(s) of the side's per-clip records. */
+  judges: string[];
+  /** EvalResult value stored for the row (null when the run stored none). */
+  storedValue: number | null;
+}
+
+export type SignificancePairResult = BootstrapResult & {
+  a: SignificanceSideInfo;
+  b: SignificanceSideInfo;
+  /** Both sides were judged by the same judge model(s): otherwise the Δ mixes judges. */
+  sameJudge: boolean;
+};
+
+async function loadSide(db: Db, side: SignificanceSide, label: 'A' | 'B', benchmark: BenchmarkId, subset: string, metric: string) {
+  const run = await db.run.findUnique({ where: { id: side.runId }, select: { id: true, name: true, kind: true } });
+  if (!run) throw new NotFoundError(`${label}: run ${side.runId} does not exist`);
+  const where = { runId: run.id, benchmark, ...(side.checkpointId ? { checkpointId: side.checkpointId } : {}) };
+  const samples = await db.evalSample.findMany({ where, select: { clipId: true, benchmark: true, subset: true, failed: true, scores: true, judgeModel: true } });
+  if (samples.length === 0) {
+    const other = await db.evalSample.groupBy({ by: ['benchmark'], where: { runId: run.id }, _count: true });
+    const has = other.map((o) => o.benchmark);
+    if (side.checkpointId && has.includes(benchmark)) throw new ValidationError(`${label}: run "${run.name}" has no ${benchmark} per-clip records of checkpoint ${side.checkpointId}`, { [label.toLowerCase()]: 'no records of this checkpoint' });
+    throw new ValidationError(
+      has.length === 0
+        ? `${label}: run "${run.name}" has no per-clip evaluation records (is it a finished evaluation run?)`
+        : `${label}: run "${run.name}" was evaluated on ${has.join(', ')}, not ${benchmark}: the two rows must be measured on the same benchmark`,
+      { [label.toLowerCase()]: `not evaluated on ${benchmark}` },
+    );
+  }
+  const stored = await db.evalResult.findFirst({ where: { runId: run.id, benchmark, subset, metric, ...(side.checkpointId ? { checkpointId: side.checkpointId } : {}) }, select: { value: true } });
+  const info: SignificanceSideInfo = {
+    runId: run.id,
+    name: run.name,
+    checkpointId: side.checkpointId ?? null,
+    judges: [...new Set(samples.map((s) => s.judgeModel ?? 'unknown'))].sort(),
+    storedValue: stored?.value ?? null,
+  };
+  const records: BootstrapSample[] = samples.map((s) => ({ clipId: s.clipId, benchmark: s.benchmark, subset: s.subset, failed: s.failed, scores: (s.scores ?? {}) as Record<string, number> }));
+  return { info, records };
+}
+
+/**
+ * Paired bootstrap between rows A and B of one benchmark / subset / metric.
+ * Errors: NotFoundError for an unknown run; ValidationError for a metric the benchmark lacks, a run
+ * not evaluated on the benchmark, or no clip evaluated in both rows.
+ */
+export async function pairSignificance(db: Db, input: SignificancePairInput): Promise<SignificancePairResult> {
+  const subset = input.subset?.trim() || 'overall';
+  const metrics = BOOTSTRAP_METRICS[input.benchmark];
+  if (!metrics.includes(input.metric)) throw new ValidationError(`metric: "${input.metric}" is not a ${input.benchmark} metric (${metrics.join(', ')})`, { metric: 'unknown metric' });
+  const [a, b] = await Promise.all([loadSide(db, input.a, 'A', input.benchmark, subset, input.metric), loadSide(db, input.b, 'B', input.benchmark, subset, input.metric)]);
+  try {
+    const r = pairedBootstrap(a.records, b.records, { benchmark: input.benchmark, subset, metric: input.metric }, { resamples: input.resamples, seed: input.seed });
+    return { ...r, a: a.info, b: b.info, sameJudge: a.info.judges.join('\n') === b.info.judges.join('\n') };
+  } catch (e) {
+    if (e instanceof BootstrapInputError) throw new ValidationError(e.message);
+    throw e;
+  }
+}
+
+/** One measured row the pickers offer: an evaluation run (and its checkpoint) on a benchmark. */
+export interface MeasuredRowOption {
+  runId: string;
+  name: string;
+  checkpointId: string | null;
+  checkpointStep: number | null;
+  benchmark: BenchmarkId;
+  subsets: string[];
+  metrics: string[];
+  judgeModel: string | null;
+  judgeKind: string | null;
+  simulated: boolean;
+  clips: number | null;
+}
+
+/** Measured rows with per-clip records (newest first, at most 500 runs). */
+export async function measuredRowOptions(db: Db): Promise<{ rows: MeasuredRowOption[] }> {
+  const results = await db.evalResult.findMany({
+    where: { runId: { not: null }, origin: { in: ['measured', 'imported'] }, benchmark: { in: [...BENCHMARKS] } },
+    select: { runId: true, checkpointId: true, benchmark: true, subset: true, metric: true, judgeModel: true, judgeKind: true, simulated: true, clips: true, createdAt: true, run: { select: { name: true } }, checkpoint: { select: { step: true } } },
+    orderBy: { createdAt: 'desc' },
+    take: 50_000,
+  });
+  const rows = new Map<string, MeasuredRowOption & { at: number }>();
+  for (const r of results) {
+    if (!r.runId) continue;
+    const benchmark = r.benchmark as BenchmarkId;
+    if (!BOOTSTRAP_METRICS[benchmark].includes(r.metric)) continue;
+    const key = `${r.runId}\u0000${r.checkpointId ?? ''}\u0000${benchmark}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = {
+        runId: r.runId,
+        name: r.run?.name ?? r.runId,
+        checkpointId: r.checkpointId,
+        checkpointStep: r.checkpoint ? Number(r.checkpoint.step) : null,
+        benchmark,
+        subsets: [],
+        metrics: [],
+        judgeModel: r.judgeModel,
+        judgeKind: r.judgeKind,
+        simulated: r.simulated,
+        clips: null,
+        at: r.createdAt.getTime(),
+      };
+      rows.set(key, row);
+    }
+    if (!row.subsets.includes(r.subset)) row.subsets.push(r.subset);
+    if (!row.metrics.includes(r.metric)) row.metrics.push(r.metric);
+    if ((r.subset === 'overall' || r.subset === 'detailed') && r.clips !== null) row.clips = Math.max(row.clips ?? 0, r.clips);
+  }
+  const order = (xs: string[], ref: readonly string[]) => xs.sort((x, y) => (ref.indexOf(x) === -1 ? 99 : ref.indexOf(x)) - (ref.indexOf(y) === -1 ? 99 : ref.indexOf(y)) || x.localeCompare(y));
+  return {
+    rows: [...rows.values()]
+      .sort((x, y) => y.at - x.at)
+      .map(({ at: _at, ...row }) => ({ ...row, metrics: order(row.metrics, BOOTSTRAP_METRICS[row.benchmark]), subsets: order(row.subsets, ['overall', 'detailed', 'main_object']) })),
+  };
+}
