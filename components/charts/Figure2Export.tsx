@@ -72,6 +72,9 @@ export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
   const [busy, setBusy] = useState<null | 'svg' | 'png'>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Wait for every run's name (run.get) so the legend never shows ids.
+  const ready = runIds.length > 0 && runIds.every((id) => runs.get(id)?.label);
+
   const build = async () => {
     const weight = smoothing > 0 ? smoothing : DEFAULT_SMOOTHING;
     const wire = await utils.metric.series.fetch({ runIds: [...runIds], keys: [...PRIMARY_METRIC_KEYS], maxPoints: 1000, smoothing: weight, xAxis: 'step', encoding: 'f32' });
@@ -115,10 +118,10 @@ export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
   return (
     <span className="inline-flex items-center gap-1" data-testid="figure2-export">
       <span className="text-xs text-zinc-500">Figure 2:</span>
-      <Button size="sm" loading={busy === 'svg'} disabled={runIds.length === 0 || busy !== null} onClick={() => void run('svg')} data-testid="figure2-svg" title="Think score, total reward and response length curves as in the paper's Figure 2 (SVG)">
+      <Button size="sm" loading={busy === 'svg'} disabled={!ready || busy !== null} onClick={() => void run('svg')} data-testid="figure2-svg" title="Think score, total reward and response length curves as in the paper's Figure 2 (SVG)">
         SVG
       </Button>
-      <Button size="sm" loading={busy === 'png'} disabled={runIds.length === 0 || busy !== null} onClick={() => void run('png')} data-testid="figure2-png" title="The same figure as a PNG at 2×">
+      <Button size="sm" loading={busy === 'png'} disabled={!ready || busy !== null} onClick={() => void run('png')} data-testid="figure2-png" title="The same figure as a PNG at 2×">
         PNG
       </Button>
       {error && (
