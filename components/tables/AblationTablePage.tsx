@@ -69,7 +69,7 @@ export function AblationTablePage({ table, cellExtra }: { table: AblationTable; 
       {!data && !q.error && <p className="text-sm text-zinc-500">Loading…</p>}
       {data && (
         <>
-          <ExportButtons view={data.view} fileBase={`videocap-${table}`} groupHeaders={false} />
+          <ExportButtons view={data.view} fileBase={`videocap-${table}`} />
           <ResultsTable view={data.view} cellExtra={cellExtra} />
           <div className="flex flex-col gap-2" data-testid="results-row-picks">
             <h2 className="text-sm font-medium">Evaluation per row</h2>

@@ -44,7 +44,7 @@ export const resultsRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       if (input.ablation) {
         const r = await getAblationTable(ctx.db, input.ablation.table, input.ablation);
-        return { text: exportAs(input.format, r.view, false) };
+        return { text: exportAs(input.format, r.view, true) };
       }
       const r = await getTable1(ctx.db, input.table1 ?? {});
       return { text: exportAs(input.format, r.view, true) };
