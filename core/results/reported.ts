@@ -105,7 +105,7 @@ export function leaderboardRows(files: LeaderboardFiles): TableRow[] {
       label: model,
       group: groupOf('dream-1k', model, r.llm_params ?? ''),
       origin: 'reported',
-      source: DREAM1K_LEADERBOARD.source,
+      source: `${DREAM1K_LEADERBOARD.source} · ${DREAM1K_LEADERBOARD.judge.label.replace(/^DREAM-1K leaderboard; /, '')}`,
       evalRunId: null,
       cells: {
         ...otherBenchmarks(model, 'dream-1k', 'DREAM-1K leaderboard'),
@@ -125,7 +125,7 @@ export function leaderboardRows(files: LeaderboardFiles): TableRow[] {
       cells[`carebench:${part}_precision`] = { columnId: `carebench:${part}_precision`, value: num(r, `overall_${part}_P`, careFile), judge: j };
       cells[`carebench:${part}_recall`] = { columnId: `carebench:${part}_recall`, value: num(r, `overall_${part}_R`, careFile), judge: j };
     }
-    out.push({ id: `lb:carebench:${name}`, label: `${r.model}-${r.params}`, group: groupOf('carebench', name, r.params ?? ''), origin: 'reported', source: CAREBENCH_LEADERBOARD.source, evalRunId: null, cells });
+    out.push({ id: `lb:carebench:${name}`, label: `${r.model}-${r.params}`, group: groupOf('carebench', name, r.params ?? ''), origin: 'reported', source: `${CAREBENCH_LEADERBOARD.source} · ${CAREBENCH_LEADERBOARD.judge.label.replace(/^CAREBENCH leaderboard; /, '')}`, evalRunId: null, cells });
   }
   return out;
 }
