@@ -34,6 +34,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/datasets" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100" data-testid="nav-datasets">
                 Datasets
               </Link>
+              <Link href="/results" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100" data-testid="nav-results">
+                Results
+              </Link>
               <ResearcherNavLink href="/curate" testId="nav-curate">
                 Curate
               </ResearcherNavLink>

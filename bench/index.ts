@@ -9,7 +9,8 @@
  *  - with a PostgreSQL server reachable ($BENCH_DATABASE_URL, else $DATABASE_URL's server or
  *    127.0.0.1:5432): rollout browsing over 1,000,000 rollouts (bench:rollouts) and the chart query
  *    for 10 runs × 100,000 steps (bench:series), and DREAM-1K evaluation against a 100 ms judge at
- *    concurrency 32, then again from the judge cache (bench:eval)
+ *    concurrency 32, then again from the judge cache (bench:eval), and Table 1 of the results pages
+ *    with 50 evaluation rows × 1,000 clips of per-clip records per benchmark (bench:results)
  *
  * `npm run bench -- --smoke` runs every benchmark once at a small size and checks that each one
  * still works (answers complete, no exception) — not its speed. `npm test` runs it as a stage so no
@@ -95,6 +96,7 @@ const dbBenches: [string, string, string[]][] = [
   ['rollouts-db', 'rollouts-db.ts', smoke ? ['--rows', '5000'] : []],
   ['series-db', 'series-db.ts', smoke ? ['--smoke'] : []],
   ['eval-db', 'eval-db.ts', smoke ? ['--smoke'] : []],
+  ['results-db', 'results.ts', smoke ? ['--smoke'] : []],
 ];
 if (await pgReachable(admin.toString())) {
   for (const [name, file, args] of dbBenches) {

@@ -1,4 +1,5 @@
 import { evalRouter } from './routers/eval';
+import { resultsRouter } from './routers/results';
 import { apiTokenRouter } from './routers/api-token';
 import { authRouter } from './routers/auth';
 import { curateRouter } from './routers/curate';
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   dataset: datasetRouter,
   curate: curateRouter,
   significance: significanceRouter,
+  results: resultsRouter,
 });
 
 export type AppRouter = typeof appRouter;
