@@ -2,6 +2,7 @@
 
 /** /results/significance: the "compare two rows" panel with its selection in the URL (shareable). */
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { ResultsNav } from './ResultsNav';
 import { SignificancePanel, type SignificanceSelection } from './SignificancePanel';
 
 const BENCHMARKS = ['dream-1k', 'vdc', 'carebench'] as const;
@@ -26,6 +27,7 @@ export function SignificancePage() {
   return (
     <section className="flex flex-col gap-3" data-testid="significance-page">
       <h1 className="text-xl font-semibold">Is the difference real? Compare two rows</h1>
+      <ResultsNav />
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         For two evaluations on the same benchmark, the difference B − A with its 95% interval and p-value from a paired bootstrap over the clips both evaluated.
       </p>

@@ -3,7 +3,7 @@
  * of two evaluation runs (optionally narrowed to the evaluated checkpoint) and runs the paired
  * bootstrap of core/results/bootstrap.ts. Also lists the measured rows the pickers offer.
  */
-import { BootstrapInputError, BOOTSTRAP_METRICS, pairedBootstrap, type BootstrapResult, type BootstrapSample } from '../../core/results/bootstrap';
+import { BootstrapInputError, BOOTSTRAP_METRICS, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResult, type BootstrapSample } from '../../core/results/bootstrap';
 import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
 import type { Db } from '../db';
 import { NotFoundError, ValidationError } from './errors';
@@ -146,4 +146,91 @@ export async function measuredRowOptions(db: Db): Promise<{ rows: MeasuredRowOpt
       .sort((x, y) => y.at - x.at)
       .map(({ at: _at, ...row }) => ({ ...row, metrics: order(row.metrics, BOOTSTRAP_METRICS[row.benchmark]), subsets: order(row.subsets, ['overall', 'detailed', 'main_object']) })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many cells against one baseline row (Table 1 hover and the "interval contains 0" marks)
+
+export interface SignificanceAgainstInput {
+  baseline: SignificanceSide;
+  rows: SignificanceSide[];
+  columns: { benchmark: BenchmarkId; subset: string; metric: string }[];
+}
+
+export interface SignificanceCell {
+  runId: string;
+  /** `<benchmark>:<subset>:<metric>`. */
+  column: string;
+  delta: number;
+  ciLow: number;
+  ciHigh: number;
+  p: number;
+  n: number;
+  ciContainsZero: boolean;
+}
+
+/** Results of earlier bootstraps, keyed by both sides' record fingerprints (a re-evaluation changes them). */
+const cache = new Map<string, SignificanceCell | { error: string }>();
+const CACHE_MAX = 5_000;
+
+function remember(key: string, v: SignificanceCell | { error: string }) {
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, v);
+}
+
+/**
+ * The paired bootstrap (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED) of every (row, column) against the
+ * baseline, where both have per-clip records of the column's benchmark. Cells that cannot be
+ * compared (no records, no clip in common, the same run) are left out, with the reason in `skipped`.
+ * Each run's records of a benchmark are read once; results are cached in memory per fingerprint
+ * (record count + newest record id of both sides).
+ */
+export async function significanceAgainst(db: Db, input: SignificanceAgainstInput): Promise<{ cells: SignificanceCell[]; skipped: { runId: string; column: string; reason: string }[]; resamples: number; seed: number }> {
+  const benchmarks = [...new Set(input.columns.map((c) => c.benchmark))];
+  const runIds = [...new Set([input.baseline.runId, ...input.rows.map((r) => r.runId)])];
+  const records = new Map<string, { fp: string; samples: BootstrapSample[] }>();
+  if (benchmarks.length && runIds.length) {
+    const rows = await db.evalSample.findMany({
+      where: { runId: { in: runIds }, benchmark: { in: benchmarks } },
+      select: { id: true, runId: true, clipId: true, benchmark: true, subset: true, failed: true, scores: true },
+    });
+    const max = new Map<string, bigint>();
+    for (const r of rows) {
+      const k = `${r.runId}\u0000${r.benchmark}`;
+      let e = records.get(k);
+      if (!e) records.set(k, (e = { fp: '', samples: [] }));
+      e.samples.push({ clipId: r.clipId, benchmark: r.benchmark, subset: r.subset, failed: r.failed, scores: (r.scores ?? {}) as Record<string, number> });
+      if ((max.get(k) ?? -1n) < r.id) max.set(k, r.id);
+    }
+    for (const [k, e] of records) e.fp = `${e.samples.length}/${max.get(k)}`;
+  }
+  const cells: SignificanceCell[] = [];
+  const skipped: { runId: string; column: string; reason: string }[] = [];
+  for (const row of input.rows) {
+    for (const c of input.columns) {
+      const column = `${c.benchmark}:${c.subset}:${c.metric}`;
+      if (row.runId === input.baseline.runId) continue;
+      const a = records.get(`${input.baseline.runId}\u0000${c.benchmark}`);
+      const b = records.get(`${row.runId}\u0000${c.benchmark}`);
+      if (!a || !b) {
+        skipped.push({ runId: row.runId, column, reason: !a ? `the baseline has no ${c.benchmark} per-clip records` : `no ${c.benchmark} per-clip records` });
+        continue;
+      }
+      const key = `${input.baseline.runId}/${a.fp}|${row.runId}/${b.fp}|${column}`;
+      let v = cache.get(key);
+      if (!v) {
+        try {
+          const r = pairedBootstrap(a.samples, b.samples, { benchmark: c.benchmark, subset: c.subset, metric: c.metric });
+          v = { runId: row.runId, column, delta: r.delta, ciLow: r.ciLow, ciHigh: r.ciHigh, p: r.p, n: r.n, ciContainsZero: r.ciContainsZero };
+        } catch (e) {
+          if (!(e instanceof BootstrapInputError)) throw e;
+          v = { error: e.message };
+        }
+        remember(key, v);
+      }
+      if ('error' in v) skipped.push({ runId: row.runId, column, reason: v.error });
+      else cells.push(v);
+    }
+  }
+  return { cells, skipped, resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED };
 }
