@@ -62,3 +62,37 @@ describe('significance.pair', () => {
     await expect(caller.significance.pair({ a: { runId: idA }, b: { runId: idC }, benchmark: 'dream-1k', metric: 'f1' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/no clip of dream-1k\/overall f1 is evaluated in both rows \(A has 10, B has 10 clips\)/) });
   });
 });
+
+describe('significance.against', () => {
+  it('bootstraps every measured row against the baseline per column, skips what cannot be compared, and answers again from the cache', async () => {
+    const stamp = Date.now().toString(36);
+    const base = syntheticDreamBatch({ clips: 60, quality: 0.4, seed: 21 });
+    const idBase = await evalRun(`sig-x-base-${stamp}`, base);
+    const idSame = await evalRun(`sig-x-same-${stamp}`, syntheticDreamBatch({ clips: 60, quality: 0.4, seed: 21 }));
+    const idBetter = await evalRun(`sig-x-better-${stamp}`, syntheticDreamBatch({ clips: 60, quality: 0.7, seed: 22 }));
+    const input = {
+      baseline: { runId: idBase },
+      rows: [{ runId: idSame }, { runId: idBetter }],
+      columns: [
+        { benchmark: 'dream-1k' as const, subset: 'overall', metric: 'f1' },
+        { benchmark: 'vdc' as const, subset: 'detailed', metric: 'accuracy' },
+      ],
+    };
+    const r = await caller.significance.against(input);
+    expect(r.cells).toHaveLength(2);
+    const same = r.cells.find((c) => c.runId === idSame)!;
+    expect(same).toMatchObject({ column: 'dream-1k:overall:f1', delta: 0, p: 1, ciContainsZero: true, n: 60 });
+    const better = r.cells.find((c) => c.runId === idBetter)!;
+    expect(better.ciContainsZero).toBe(false);
+    expect(better.ciLow).toBeGreaterThan(0);
+    const pair = await caller.significance.pair({ a: { runId: idBase }, b: { runId: idBetter }, benchmark: 'dream-1k', metric: 'f1' });
+    expect([better.delta, better.ciLow, better.ciHigh, better.p]).toEqual([pair.delta, pair.ciLow, pair.ciHigh, pair.p]);
+    expect(r.skipped).toEqual([
+      { runId: idSame, column: 'vdc:detailed:accuracy', reason: 'the baseline has no vdc per-clip records' },
+      { runId: idBetter, column: 'vdc:detailed:accuracy', reason: 'the baseline has no vdc per-clip records' },
+    ]);
+    const t0 = performance.now();
+    expect(await caller.significance.against(input)).toEqual(r);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+});

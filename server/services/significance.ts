@@ -79,7 +79,11 @@ export async function pairSignificance(db: Db, input: SignificancePairInput): Pr
   const subset = input.subset?.trim() || 'overall';
   const metrics = BOOTSTRAP_METRICS[input.benchmark];
   if (!metrics.includes(input.metric)) throw new ValidationError(`metric: "${input.metric}" is not a ${input.benchmark} metric (${metrics.join(', ')})`, { metric: 'unknown metric' });
-  const [a, b] = await Promise.all([loadSide(db, input.a, 'A', input.benchmark, subset, input.metric), loadSide(db, input.b, 'B', input.benchmark, subset, input.metric)]);
+  const [ra, rb] = await Promise.allSettled([loadSide(db, input.a, 'A', input.benchmark, subset, input.metric), loadSide(db, input.b, 'B', input.benchmark, subset, input.metric)]);
+  // A's problem first, whichever query failed first.
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  const [a, b] = [ra.value, rb.value];
   try {
     const r = pairedBootstrap(a.records, b.records, { benchmark: input.benchmark, subset, metric: input.metric }, { resamples: input.resamples, seed: input.seed });
     return { ...r, a: a.info, b: b.info, sameJudge: a.info.judges.join('\n') === b.info.judges.join('\n') };
