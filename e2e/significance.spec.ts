@@ -118,3 +118,31 @@ test('Figure 2 export: the SVG download is a valid SVG with the think score, tot
   expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(bytes.readUInt32BE(16)).toBe(1920); // 960 px wide at 2×
 });
+
+test('Table 1: hover on a measured cell gives Δ, CI and p against a measured baseline; the option marks intervals containing 0; Compare two rows opens the panel', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const base = syntheticDreamBatch({ clips: 80, quality: 0.4, seed: 31 });
+  const better = syntheticDreamBatch({ clips: 80, quality: 0.7, seed: 32 });
+  const idBase = await ingestRun(request, uniqueName('e2e-t1-base'), 'eval', { evalSamples: base.samples, evalResults: base.results });
+  const idSame = await ingestRun(request, uniqueName('e2e-t1-same'), 'eval', { evalSamples: base.samples, evalResults: base.results });
+  const idBetter = await ingestRun(request, uniqueName('e2e-t1-better'), 'eval', { evalSamples: better.samples, evalResults: better.results });
+
+  await page.goto(`/results?baseline=${encodeURIComponent(`eval:${idBase}`)}`);
+  const cell = (runId: string) => page.locator(`[data-testid="results-cell"][data-row-id="eval:${runId}"][data-column-id="dream-1k:f1"]`);
+  await expect(cell(idBetter).getByTestId('results-cell-significance')).toHaveCount(1, { timeout: 60_000 });
+  await expect(cell(idBetter)).toHaveAttribute('title', /paired bootstrap over 80 clips, 10,000 resamples.*Δ \+\d+\.\d\d, 95% CI \[\d+\.\d\d, \d+\.\d\d\], p = /);
+  await expect(cell(idSame)).toHaveAttribute('title', /Δ \+0\.00, 95% CI \[0\.00, 0\.00\], p = 1\.000 — the interval contains 0/);
+  await expect(page.getByTestId('results-cell-ns')).toHaveCount(0);
+
+  await page.getByTestId('results-toggle-ns').click(); // controlled by the URL: checked once the router has replaced it
+  await expect(page).toHaveURL(/ns=1/);
+  await expect(page.getByTestId('results-toggle-ns')).toBeChecked();
+  await expect(cell(idSame).getByTestId('results-cell-ns')).toBeVisible();
+  await expect(cell(idBetter).getByTestId('results-cell-ns')).toHaveCount(0);
+
+  await page.getByTestId('results-compare-rows').click();
+  const panel = page.getByTestId('significance-panel');
+  await expect(panel.getByTestId('significance-row-a')).toHaveValue(idBase);
+  await panel.getByTestId('significance-row-b').selectOption(idBetter);
+  await expect(panel.getByTestId('significance-verdict')).toHaveText('interval excludes 0', { timeout: 30_000 });
+});
