@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { launchViaApi, uniqueName, waitForRunStatus } from './helpers';
 
@@ -8,7 +9,7 @@ import { launchViaApi, uniqueName, waitForRunStatus } from './helpers';
  * repository); when it is absent, a small file in the same multi-model layout written here.
  */
 function multiModelFile(): string {
-  const shared = path.resolve(__dirname, '../../shared/benchmarks/model-captions/dream1k-explorer-sample.jsonl');
+  const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/benchmarks/model-captions/dream1k-explorer-sample.jsonl');
   if (existsSync(shared)) return readFileSync(shared, 'utf8');
   const lines = [
     { idx: 1, descriptions: { 'GPT-4o': 'A character in a yellow suit emerges from smoke, kneels on the ground and raises a hand while others rush forward.', 'Qwen2-VL-7B': 'A cartoon character stands in smoke.' } },
@@ -61,9 +62,9 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await page.getByTestId('results-toggle-leaderboards').uncheck();
   await expect(page).toHaveURL(/lb=0/);
   const table = page.getByTestId('results-table');
-  await expect(table.locator('[data-row-id="paper:VideoCap-R1"]')).toBeVisible();
-  const gptRow = table.locator(`[data-row-id="eval:${gpt}"]`).first();
-  const qwenRow = table.locator(`[data-row-id="eval:${qwen}"]`).first();
+  await expect(table.locator('[data-testid="results-row"][data-row-id="paper:VideoCap-R1"]')).toBeVisible();
+  const gptRow = table.locator(`[data-testid="results-row"][data-row-id="eval:${gpt}"]`);
+  const qwenRow = table.locator(`[data-testid="results-row"][data-row-id="eval:${qwen}"]`);
   await expect(gptRow).toContainText('GPT-4o');
   await expect(qwenRow).toContainText('Qwen2-VL-7B');
   await expect(gptRow.getByTestId('results-row-source')).toContainText(/lexical/);
@@ -127,7 +128,7 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await page.waitForURL(new RegExp(`/evals/${qwen}/clips\\?.*benchmark=dream-1k`));
   await expect(page.getByTestId('eval-clips-total')).toHaveText(/\d+ clips/);
   await page.goBack();
-  await page.getByTestId('results-table').locator(`[data-row-id="eval:${gpt}"] [data-testid="results-row-link"]`).click();
+  await page.getByTestId('results-table').locator(`[data-testid="results-row"][data-row-id="eval:${gpt}"] [data-testid="results-row-link"]`).click();
   await page.waitForURL(new RegExp(`/evals/${gpt}$`));
   await expect(page.getByTestId('eval-page')).toBeVisible();
 
@@ -164,9 +165,9 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   // The baseline row: the evaluation of Qwen2-VL-7B's captions, found by its model name.
   await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:baseline"] [data-testid="results-row-link"]')).toHaveAttribute('href', `/evals/${qwen}`);
   // The paper's rows: a switchable group.
-  await expect(t3.locator('[data-row-id="table3:paper:tscore-escore"]')).toBeVisible();
+  await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:paper:tscore-escore"]')).toBeVisible();
   await page.getByTestId('results-toggle-paper').uncheck();
-  await expect(t3.locator('[data-row-id="table3:paper:tscore-escore"]')).toHaveCount(0);
+  await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:paper:tscore-escore"]')).toHaveCount(0);
   // Pick another evaluation for a row (kept in the URL).
   await page.getByTestId('results-pick-tscore-cnscore').selectOption(evalId);
   await expect(page).toHaveURL(/pick\.tscore-cnscore=/);
