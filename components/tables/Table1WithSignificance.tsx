@@ -69,7 +69,8 @@ export function Table1WithSignificance() {
     };
   };
 
-  const rowOption = (r: TableRow) => r.evalRunId!;
+  // The panel's row keys (significance.rows): `<runId>` or `<runId>:<checkpointId>`.
+  const rowOption = (r: TableRow) => (r.checkpointId ? `${r.evalRunId}:${r.checkpointId}` : r.evalRunId!);
   const openPanel = () => {
     const first = baseline ?? measured[0] ?? null;
     const second = measured.find((r) => r.id !== first?.id) ?? null;
