@@ -45,12 +45,14 @@ export type SignificancePairResult = BootstrapResult & {
 async function loadSide(db: Db, side: SignificanceSide, label: 'A' | 'B', benchmark: BenchmarkId, subset: string, metric: string) {
   const run = await db.run.findUnique({ where: { id: side.runId }, select: { id: true, name: true, kind: true } });
   if (!run) throw new NotFoundError(`${label}: run ${side.runId} does not exist`);
-  const where = { runId: run.id, benchmark, ...(side.checkpointId ? { checkpointId: side.checkpointId } : {}) };
-  const samples = await db.evalSample.findMany({ where, select: { clipId: true, benchmark: true, subset: true, failed: true, scores: true, judgeModel: true } });
+  // An evaluation run holds one record per (benchmark, subset, clip); a checkpoint narrows to its records
+  // (records stored without one still belong to the run's evaluated source).
+  const all = await db.evalSample.findMany({ where: { runId: run.id, benchmark }, select: { clipId: true, benchmark: true, subset: true, failed: true, scores: true, judgeModel: true, checkpointId: true } });
+  const samples = side.checkpointId ? all.filter((s) => s.checkpointId === side.checkpointId || s.checkpointId === null) : all;
   if (samples.length === 0) {
     const other = await db.evalSample.groupBy({ by: ['benchmark'], where: { runId: run.id }, _count: true });
     const has = other.map((o) => o.benchmark);
-    if (side.checkpointId && has.includes(benchmark)) throw new ValidationError(`${label}: run "${run.name}" has no ${benchmark} per-clip records of checkpoint ${side.checkpointId}`, { [label.toLowerCase()]: 'no records of this checkpoint' });
+    if (side.checkpointId && all.length > 0) throw new ValidationError(`${label}: run "${run.name}" has no ${benchmark} per-clip records of checkpoint ${side.checkpointId}`, { [label.toLowerCase()]: 'no records of this checkpoint' });
     throw new ValidationError(
       has.length === 0
         ? `${label}: run "${run.name}" has no per-clip evaluation records (is it a finished evaluation run?)`
