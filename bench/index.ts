@@ -3,6 +3,7 @@
  *  - rewards: Tscore throughput on one core (warm caches) and reward-service p50/p99 per 56-batch
  *  - downsample: 1,000,000-point series reduced per pixel column (p50/p95)
  *  - local-train: a 200-step local GRPO run on DREAM-1K clips (wall time; first vs last 20 steps)
+ *  - significance: paired bootstrap of one pair of rows, 1,000 clips × 10,000 resamples (< 300 ms)
  *  - curation: dynamicity of a 20 s 480p clip on one core, a 1,000-clip folder on all cores, the
  *    action filter over 585k synthesised annotations (bench:curation; needs ffmpeg)
  *  - with a PostgreSQL server reachable ($BENCH_DATABASE_URL, else $DATABASE_URL's server or
@@ -25,6 +26,7 @@ import { pgReachable } from '../scripts/lib/services';
 import { runDownsampleBench } from './downsample';
 import { benchLocalTrain } from './local-train';
 import { formatRewardsBench, runRewardsBench } from './rewards';
+import { runSignificanceBench } from './significance';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const smoke = process.argv.includes('--smoke');
@@ -68,6 +70,12 @@ await bench(smoke ? 'downsample (100,000 points → 500 buckets)' : 'downsample 
   const r = runDownsampleBench(smoke ? { points: 100_000, buckets: 500, runs: 30, warmup: 1 } : {});
   console.log(JSON.stringify(r, null, 2));
   check(r.outputPoints > 0 && r.outputPoints <= 4 * r.buckets, `downsample returned ${r.outputPoints} points for ${r.buckets} buckets`);
+});
+
+await bench(smoke ? 'significance (200 clips × 1,000 resamples)' : 'significance (paired bootstrap, 1,000 clips × 10,000 resamples)', () => {
+  const r = runSignificanceBench(smoke ? { clips: 200, resamples: 1000, runs: 2 } : {});
+  console.log(JSON.stringify(r, null, 2));
+  check(Number.isFinite(r.p50Ms) && Number.isFinite(r.ciLow) && r.ciLow <= r.ciHigh && r.p > 0 && r.p <= 1, 'bootstrap did not produce an interval and a p-value');
 });
 
 await bench(smoke ? 'local GRPO training (8 steps, CPU simulation)' : 'local GRPO training (200 steps, DREAM-1K, CPU simulation)', async () => {

@@ -19,6 +19,7 @@ interface ResultRow {
   metric: string;
   value: number;
   clips: number | null;
+  checkpointId?: string | null;
   failedClips: number | null;
   judgeModel: string | null;
   judgeKind: string | null;
@@ -278,7 +279,16 @@ export function EvalPage({ runId }: { runId: string }) {
               offline lexical judge — approximation
             </Badge>
           )}
-          <Link href={`/runs/${e.id}`} className="ml-auto rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700">
+          {first && (
+            <Link
+              href={`/results/significance?benchmark=${first.benchmark}&a=${first.checkpointId ? `${e.id}:${first.checkpointId}` : e.id}`}
+              className="ml-auto rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700"
+              data-testid="eval-compare-significance"
+            >
+              Compare with another evaluation
+            </Link>
+          )}
+          <Link href={`/runs/${e.id}`} className={`${first ? '' : 'ml-auto '}rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700`}>
             Run page
           </Link>
         </div>

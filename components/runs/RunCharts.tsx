@@ -18,6 +18,7 @@ import { decodeSeries } from '../../core/series-wire';
 import { PRIMARY_METRIC_KEYS } from '../../core/types';
 import { parseViewState, patchViewState, writeViewState, type ChartViewState } from '../../core/view-state';
 import { ChartGrid } from '../charts/ChartGrid';
+import { Figure2Export } from '../charts/Figure2Export';
 import { orderMetricKeys, type MetricSeries } from '../charts/chart-data';
 import { MetricPicker } from '../charts/MetricPicker';
 import { SmoothingSlider } from '../charts/SmoothingSlider';
@@ -171,6 +172,7 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
           {view.xAxis === 'relative' ? ' s' : ''})
         </Button>
       )}
+      <Figure2Export runIds={runIds} runs={info} smoothing={view.smoothing} />
       {series.isFetching && <span className="text-xs text-zinc-400">updating…</span>}
     </>
   );

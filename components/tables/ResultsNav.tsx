@@ -9,6 +9,7 @@ export const RESULTS_TABS = [
   { href: '/results/table2', label: 'Table 2 · SFT vs RL' },
   { href: '/results/table3', label: 'Table 3 · rewards' },
   { href: '/results/table4', label: 'Table 4 · thinking' },
+  { href: '/results/significance', label: 'Significance · compare two rows' },
 ];
 
 export function ResultsNav({ extra = [] }: { extra?: { href: string; label: string }[] }) {

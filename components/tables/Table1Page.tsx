@@ -7,6 +7,7 @@
  * cell ("all") or one judge class instead of each column's majority judge, baseline= the Δ row
  * ("" none), deltaAll=1 prints the Δ on every row.
  */
+import type { ReactNode } from 'react';
 import { api } from '../providers/trpc';
 import { useSession } from '../auth/SessionProvider';
 import type { TableRow } from '../../core/results/model';
@@ -15,10 +16,9 @@ import { ResultsNav } from './ResultsNav';
 import { ResultsTable, type ResultsTableProps } from './ResultsTable';
 import { useUrlState } from './useUrlState';
 
-export function Table1Page({ cellExtra }: { cellExtra?: ResultsTableProps['cellExtra'] } = {}) {
-  const { params, set } = useUrlState();
-  const { can } = useSession();
-  const options = {
+/** The table1 query's options from the URL (shared with the significance seam, so both read one query). */
+export function table1Options(params: URLSearchParams) {
+  return {
     paper: params.get('paper') !== '0',
     leaderboards: params.get('lb') !== '0',
     simulated: params.get('sim') === '1',
@@ -26,6 +26,12 @@ export function Table1Page({ cellExtra }: { cellExtra?: ResultsTableProps['cellE
     baseline: params.has('baseline') ? params.get('baseline')! : undefined,
     deltaAll: params.get('deltaAll') === '1',
   };
+}
+
+export function Table1Page({ cellExtra, optionsExtra }: { cellExtra?: ResultsTableProps['cellExtra']; optionsExtra?: ReactNode } = {}) {
+  const { params, set } = useUrlState();
+  const { can } = useSession();
+  const options = table1Options(new URLSearchParams(params.toString()));
   const q = api.results.table1.useQuery(options, { placeholderData: (prev) => prev });
   const utils = api.useUtils();
   const setGroup = api.results.setRowGroup.useMutation({ onSuccess: () => utils.results.table1.invalidate() });
@@ -99,6 +105,7 @@ export function Table1Page({ cellExtra }: { cellExtra?: ResultsTableProps['cellE
           Δ on every row
         </label>
       </div>
+      {optionsExtra}
       {q.error && (
         <p className="text-sm text-red-600" data-testid="results-error">
           {q.error.message}

@@ -8,6 +8,7 @@ import { metricRouter } from './routers/metric';
 import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
 import { runnerTokenRouter } from './routers/runner-token';
+import { significanceRouter } from './routers/significance';
 import { annotationRouter } from './routers/span-annotation';
 import { systemRouter } from './routers/system';
 import { userRouter } from './routers/user';
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   annotation: annotationRouter,
   dataset: datasetRouter,
   curate: curateRouter,
+  significance: significanceRouter,
   results: resultsRouter,
 });
 

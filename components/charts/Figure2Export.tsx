@@ -1,0 +1,134 @@
+'use client';
+
+/**
+ * "Figure 2" export of the shown runs: think score, total reward and response length over steps as
+ * the paper draws them (core/figure-svg.ts), downloaded as SVG, or as PNG (the SVG drawn on a
+ * canvas at 2× in the browser). The series are fetched for the export (step axis, the view's EMA
+ * smoothing or TensorBoard's default 0.6 when the view shows raw curves, ≤ 1,000 points per curve
+ * as first/min/max/last per column — the faint raw line keeps each column's extremes).
+ */
+import { useState } from 'react';
+import { FIGURE2_TITLES, buildFigureSvg, type FigureRun } from '../../core/figure-svg';
+import { lengthUnitOfRun, type RunLabelSource } from '../../core/metric-labels';
+import { decodeSeries } from '../../core/series-wire';
+import { DEFAULT_SMOOTHING } from '../../core/smoothing';
+import { PRIMARY_METRIC_KEYS } from '../../core/types';
+import { api } from '../providers/trpc';
+import { Button } from '../ui/Button';
+import { assignRunColors } from './colors';
+import { downloadText } from './download';
+
+export interface Figure2ExportProps {
+  runIds: readonly string[];
+  /** Run id → name and what the labels need (response_length unit). */
+  runs: ReadonlyMap<string, { name: string; label: RunLabelSource | null }>;
+  /** The view's smoothing weight (0 = raw: the export then uses 0.6). */
+  smoothing: number;
+}
+
+function fileBase(names: string[]): string {
+  const s = names.join('-vs-').replace(/[^\w.-]+/g, '_').slice(0, 80);
+  return `figure2-${s || 'runs'}`;
+}
+
+/** Draws an SVG document on a canvas (scale × its size) and returns the PNG. */
+async function svgToPng(svg: string, width: number, height: number, scale = 2): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml;charset=utf-8' }));
+  try {
+    const img = new Image();
+    img.decoding = 'sync';
+    await new Promise<void>((resolve, reject) => {
+      img.onload = () => resolve();
+      img.onerror = () => reject(new Error('the browser could not render the SVG'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas in this browser');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
+  const utils = api.useUtils();
+  const [busy, setBusy] = useState<null | 'svg' | 'png'>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // Wait for every run's name (run.get) so the legend never shows ids.
+  const ready = runIds.length > 0 && runIds.every((id) => runs.get(id)?.label);
+
+  const build = async () => {
+    const weight = smoothing > 0 ? smoothing : DEFAULT_SMOOTHING;
+    const wire = await utils.metric.series.fetch({ runIds: [...runIds], keys: [...PRIMARY_METRIC_KEYS], maxPoints: 1000, smoothing: weight, xAxis: 'step', encoding: 'f32' });
+    const series = wire.map(decodeSeries);
+    const colors = assignRunColors(runIds);
+    const figureRuns: FigureRun[] = runIds.map((id) => {
+      const curves: Record<string, FigureRun['curves'][string]> = {};
+      for (const s of series) if (s.runId === id) curves[s.key] = { steps: s.step, raw: s.value, smoothed: s.smoothing > 0 ? s.smoothed : null };
+      return { name: runs.get(id)?.name ?? id, color: colors.get(id) ?? '#333333', curves };
+    });
+    if (!series.some((s) => s.step.length > 0)) throw new Error('none of these runs has think_score, reward or response_length points yet');
+    const labels = runIds.map((id) => runs.get(id)?.label).filter((l): l is RunLabelSource => !!l);
+    const units = [...new Set(labels.map(lengthUnitOfRun))];
+    const applied = series.find((s) => s.smoothing > 0)?.smoothing ?? 0;
+    return buildFigureSvg({
+      panels: PRIMARY_METRIC_KEYS.map((key) => ({
+        key,
+        title: FIGURE2_TITLES[key] ?? key,
+        yLabel: key === 'response_length' && units.length ? `${key} (${units.join(' / ')})` : key,
+      })),
+      runs: figureRuns,
+      smoothing: applied,
+    });
+  };
+
+  const run = async (kind: 'svg' | 'png') => {
+    setBusy(kind);
+    setError(null);
+    try {
+      const fig = await build();
+      const base = fileBase(runIds.map((id) => runs.get(id)?.name ?? id));
+      if (kind === 'svg') downloadText(`${base}.svg`, fig.svg, 'image/svg+xml;charset=utf-8');
+      else downloadBlob(`${base}.png`, await svgToPng(fig.svg, fig.width, fig.height));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <span className="inline-flex items-center gap-1" data-testid="figure2-export">
+      <span className="text-xs text-zinc-500">Figure 2:</span>
+      <Button size="sm" loading={busy === 'svg'} disabled={!ready || busy !== null} onClick={() => void run('svg')} data-testid="figure2-svg" title="Think score, total reward and response length curves as in the paper's Figure 2 (SVG)">
+        SVG
+      </Button>
+      <Button size="sm" loading={busy === 'png'} disabled={!ready || busy !== null} onClick={() => void run('png')} data-testid="figure2-png" title="The same figure as a PNG at 2×">
+        PNG
+      </Button>
+      {error && (
+        <span className="text-xs text-red-600" data-testid="figure2-error">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
