@@ -6,6 +6,7 @@
  * LaTeX: red / green text underlined with `\uline` from ulem, unique details with `\hl` from soul,
  * colours from xcolor. The snippet needs in the preamble (`figurePreamble()`):
  *   \usepackage{xcolor} \usepackage[normalem]{ulem} \usepackage{soul}
+ *   (and T1 fonts: \usepackage[T1]{fontenc} \usepackage{lmodern}, so < > | and accents print as such)
  * Every character of caption text, model names and titles goes through `latexEscape`.
  *
  * Overlapping spans are allowed: the text is cut at every span boundary and each piece drawn with
@@ -123,6 +124,7 @@ export function figurePreamble(): string {
   return [
     '\\usepackage[T1]{fontenc}',
     '\\usepackage[utf8]{inputenc}',
+    '\\usepackage{lmodern}',
     '\\usepackage{xcolor}',
     '\\usepackage[normalem]{ulem}',
     '\\usepackage{soul}',
@@ -142,7 +144,15 @@ function latexPiece(seg: Segment): string {
   const core = body.slice(lead.length, body.length - trail.length);
   if (seg.label === 'hallucination') return `${lead}\\textcolor{vcHallucination}{\\uline{${core}}}${trail}`;
   if (seg.label === 'accurate') return `${lead}\\textcolor{vcAccurate}{\\uline{${core}}}${trail}`;
-  return `${lead}\\hl{${core}}${trail}`;
+  return `${lead}\\hl{${soulSafe(core)}}${trail}`;
+}
+
+/**
+ * soul's \hl reads its argument character by character: a UTF-8 letter (two bytes under pdflatex) and
+ * a command with an argument must each be one braced group ("{é}", "{\textbackslash{}}").
+ */
+function soulSafe(latex: string): string {
+  return latex.replace(/\\[A-Za-z]+\{\}|\\[A-Za-z]+|[^\x00-\x7F]/g, (m) => `{${m}}`);
 }
 
 /** One caption with its spans as LaTeX (escaped text, spans drawn). */
