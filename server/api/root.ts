@@ -1,4 +1,5 @@
 import { evalRouter } from './routers/eval';
+import { analysisRouter } from './routers/analysis';
 import { apiTokenRouter } from './routers/api-token';
 import { authRouter } from './routers/auth';
 import { curateRouter } from './routers/curate';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   annotation: annotationRouter,
   dataset: datasetRouter,
   curate: curateRouter,
+  analysis: analysisRouter,
 });
 
 export type AppRouter = typeof appRouter;
