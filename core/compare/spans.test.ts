@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyUndoStack, forgetSpan, inverseEdit, layoutSegments, popUndo, pushEdit, spanOffsetsError, trimRange, visibleSpans, type SpanSnapshot } from './spans';
+import { emptyUndoStack, forgetSpan, inverseEdit, layoutSegments, popUndo, pushEdit, spanAtClick, spanOffsetsError, trimRange, visibleSpans, wordRanges, wordSelection, type SpanSnapshot } from './spans';
 
 describe('spanOffsetsError', () => {
   it('accepts spans inside the text and names what is wrong otherwise', () => {
@@ -124,5 +124,32 @@ describe('undo stack', () => {
     expect(st.edits.map((e) => (e.kind === 'create' ? e.span.id : ''))).toEqual(['2', '3']);
     expect(forgetSpan(st, '2').edits).toHaveLength(1);
     expect(inverseEdit(inverseEdit({ kind: 'create', span: s('9') }))).toEqual({ kind: 'create', span: s('9') });
+  });
+});
+
+describe('keyboard and click selection', () => {
+  it('wordRanges / wordSelection', () => {
+    const w = wordRanges('  A man walks.\nDog ');
+    expect(w).toEqual([
+      { start: 2, end: 3 },
+      { start: 4, end: 7 },
+      { start: 8, end: 14 },
+      { start: 15, end: 18 },
+    ]);
+    expect(wordSelection(w, 1, 2)).toEqual({ start: 4, end: 14 });
+    expect(wordSelection(w, 2, 1)).toEqual({ start: 4, end: 14 });
+    expect(wordSelection(w, 0, 9)).toBeNull();
+  });
+  it('spanAtClick picks the shortest covering span, then cycles', () => {
+    const spans = [
+      { start: 0, end: 10 },
+      { start: 2, end: 4 },
+      { start: 0, end: 6 },
+    ];
+    expect(spanAtClick([0, 1, 2], spans, null)).toBe(1);
+    expect(spanAtClick([0, 1, 2], spans, 1)).toBe(2);
+    expect(spanAtClick([0, 1, 2], spans, 2)).toBe(0);
+    expect(spanAtClick([0, 1, 2], spans, 0)).toBe(1);
+    expect(spanAtClick([], spans, null)).toBeNull();
   });
 });

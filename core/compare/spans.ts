@@ -188,3 +188,30 @@ export function forgetSpan(stack: UndoStack, spanId: string): UndoStack {
   const touches = (e: SpanEdit) => (e.kind === 'update' ? e.before.id === spanId : e.span.id === spanId);
   return { ...stack, edits: stack.edits.filter((e) => !touches(e)) };
 }
+
+/** The words of a text (maximal runs of non-space) as [start, end) offsets, for keyboard selection. */
+export function wordRanges(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+/** The span between two words (inclusive, either order) of `wordRanges`, or null when an index is out of range. */
+export function wordSelection(words: readonly { start: number; end: number }[], anchor: number, focus: number): { start: number; end: number } | null {
+  const a = words[Math.min(anchor, focus)];
+  const b = words[Math.max(anchor, focus)];
+  return a && b ? { start: a.start, end: b.end } : null;
+}
+
+/**
+ * Of the spans covering a segment, the one a click selects: the shortest first; clicking the same
+ * segment again (`current` is one of them) moves to the next one, so every overlapping span is reachable.
+ */
+export function spanAtClick(covering: readonly number[], spans: readonly { start: number; end: number }[], current: number | null): number | null {
+  if (covering.length === 0) return null;
+  const byLength = [...covering].sort((a, b) => spans[a]!.end - spans[a]!.start - (spans[b]!.end - spans[b]!.start) || a - b);
+  const at = current === null ? -1 : byLength.indexOf(current);
+  return byLength[(at + 1) % byLength.length]!;
+}
