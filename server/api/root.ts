@@ -9,6 +9,7 @@ import { rolloutRouter } from './routers/rollout';
 import { runRouter } from './routers/run';
 import { runnerTokenRouter } from './routers/runner-token';
 import { annotationRouter } from './routers/span-annotation';
+import { captionSourceRouter } from './routers/caption-source';
 import { systemRouter } from './routers/system';
 import { userRouter } from './routers/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   apiToken: apiTokenRouter,
   runnerToken: runnerTokenRouter,
   annotation: annotationRouter,
+  captionSource: captionSourceRouter,
   dataset: datasetRouter,
   curate: curateRouter,
   analysis: analysisRouter,
