@@ -44,6 +44,7 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
+import { AnalysisPanel } from './AnalysisPanel';
 import { AnnotatedCaption, offsetIn, type ShownSpan } from './AnnotatedCaption';
 import { LABEL_COLORS, labelColor } from './labels';
 import { SourcesPanel } from './SourcesPanel';
@@ -520,6 +521,15 @@ export function CaptionComparePage({ clipId }: { clipId: string | null }) {
               })}
             </div>
           )}
+          <AnalysisPanel
+            clipId={clip.id}
+            reference={clip.referenceCaption}
+            captions={captions.map((c) => ({ id: c.id, text: c.text, source: c.source, spans: visibleBySource(c.spans as Span[]) }))}
+            sources={sourceOptions.map((s) => ({ id: s.id, label: s.label }))}
+            mayResearch={can('research')}
+            mayAnnotate={mayAnnotate}
+            onChanged={() => void refresh()}
+          />
           <p className="text-xs text-zinc-500">
             Keys: select text, then <kbd>1</kbd> hallucination · <kbd>2</kbd> accurate · <kbd>3</kbd> unique detail · <kbd>4</kbd> note; click a span (again for an overlapping one) to relabel
             with 1–4 or delete (<kbd>Del</kbd>); <kbd>a</kbd>/<kbd>r</kbd> accept / reject an automatic span; <kbd>z</kbd> undo; <kbd>j</kbd>/<kbd>k</kbd> next / previous clip. Keyboard only: Tab

@@ -102,7 +102,7 @@ describe('analyze runs', () => {
 
     // A person accepts the red suggestion and adds a span of their own; the analysis runs again.
     const red = spans.find((s) => s.label === 'hallucination')!;
-    await caller.analysis.setStatus({ id: red.id, status: 'accepted' });
+    await caller.annotation.review({ id: red.id, status: 'accepted' });
     const human = await db().spanAnnotation.create({ data: { captionId: caption.id, start: 0, end: 5, label: 'note', note: 'check', authorName: 'Ann', text: TEXT.slice(0, 5) } });
     const again = await caller.analysis.launch({ config: { pairs: [{ clipId: CLIP, sourceId: sourceA }], baselineSourceId: sourceB } });
     expect((await runToEnd(again.id)).status).toBe('succeeded');

@@ -1,6 +1,6 @@
 /**
  * Automatic caption analysis on the server (issue 13): launching "analyze" runs, the runner's side
- * (inputs, reports), per-source hallucination rates, and accepting / rejecting suggested spans.
+ * (inputs, reports) and per-source hallucination rates.
  * The judging happens on a runner (gpu-runner/analyze); the server stores and summarises with the
  * pure code of core/compare/analysis.ts.
  */
@@ -238,12 +238,4 @@ export async function clipAnalyses(db: Db, clipId: string) {
     select: { captionId: true, sourceId: true, runId: true, judgeKind: true, judgeModel: true, promptVersion: true, baselineSourceId: true, claims: true, nClaims: true, nHallucinated: true, nAccurate: true, nUnique: true, nUnmapped: true, createdAt: true, textHash: true, caption: { select: { text: true } } },
   });
   return rows.map(({ caption, ...r }) => ({ ...r, stale: captionTextHash(caption.text) !== r.textHash }));
-}
-
-/** Accept or reject a suggested automatic span (or put it back to suggested). */
-export async function setSuggestionStatus(db: Db, id: string, status: 'suggested' | 'accepted' | 'rejected') {
-  const row = await db.spanAnnotation.findUnique({ where: { id }, select: { id: true, origin: true } });
-  if (!row) throw new NotFoundError(`annotation ${id} does not exist`);
-  if (row.origin !== 'auto') throw new ValidationError(`annotation ${id} was written by a person; only automatic suggestions are accepted or rejected`);
-  return db.spanAnnotation.update({ where: { id }, data: { status }, select: { id: true, status: true } });
 }

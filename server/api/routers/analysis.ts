@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clipAnalyses, launchAnalyzeRun, setSuggestionStatus, sourceHallucinationRates } from '../../services/analysis';
+import { clipAnalyses, launchAnalyzeRun, sourceHallucinationRates } from '../../services/analysis';
 import { annotatorAgreement, exportAnnotations, importAnnotations, listAnnotators } from '../../services/annotation-files';
 import { annotatorProcedure, createTRPCRouter, researcherProcedure, viewerProcedure } from '../trpc';
 
@@ -8,7 +8,8 @@ const ids = z.array(z.string().min(1)).max(20_000);
 
 /**
  * Automatic caption analysis (issue 13): launch an "analyze" run for (clip, source) pairs, read the
- * stored analyses and per-source hallucination rates, accept / reject suggested spans, export and
+ * stored analyses and per-source hallucination rates (accepting / rejecting suggestions is
+ * `annotation.review`), export and
  * import annotation files, and inter-annotator agreement.
  */
 export const analysisRouter = createTRPCRouter({
@@ -20,9 +21,6 @@ export const analysisRouter = createTRPCRouter({
   rates: viewerProcedure
     .input(z.object({ sourceIds: ids.optional(), clipIds: ids.optional() }).default({}))
     .query(({ ctx, input }) => sourceHallucinationRates(ctx.db, input)),
-  setStatus: annotatorProcedure
-    .input(z.object({ id: z.string().min(1), status: z.enum(['suggested', 'accepted', 'rejected']) }))
-    .mutation(({ ctx, input }) => setSuggestionStatus(ctx.db, input.id, input.status)),
   exportAnnotations: viewerProcedure
     .input(z.object({ format: z.enum(['jsonl', 'csv']), clipIds: ids.optional(), sourceIds: ids.optional(), origin: z.enum(['human', 'auto']).optional() }))
     .query(({ ctx, input }) => exportAnnotations(ctx.db, input.format, input)),
