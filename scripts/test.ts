@@ -212,7 +212,9 @@ async function main(): Promise<number> {
         RUNNER_WORKDIR: path.join(ROOT, '.data', 'e2e-runner'),
       }, true),
     );
-    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--config', 'e2e/playwright.config.ts'], {
+    // E2E_SPECS=a,b runs only the specs whose file names contain a or b (e.g. E2E_SPECS=compare-analyze).
+    const specFilter = (process.env.E2E_SPECS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--config', 'e2e/playwright.config.ts', ...specFilter], {
       cwd: ROOT,
       stdio: 'inherit',
       env: {
