@@ -23,6 +23,7 @@ import * as ingestCuration from '../../app/api/ingest/runs/[id]/curation/route';
 import * as ingestRunDataset from '../../app/api/ingest/runs/[id]/dataset/route';
 import * as ingestDatasetClips from '../../app/api/ingest/datasets/[name]/clips/route';
 import * as frames from '../../app/api/frames/route';
+import * as clipVideo from '../../app/api/clip-video/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -46,6 +47,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/dataset$/, handler: ingestRunDataset.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/datasets\/(?<name>[^/]+)\/clips$/, handler: ingestDatasetClips.GET as Handler },
   { method: 'GET', pattern: /^\/api\/frames$/, handler: frames.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/clip-video$/, handler: clipVideo.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];
