@@ -27,6 +27,7 @@ import * as analysisInputs from '../../app/api/ingest/runs/[id]/analysis-inputs/
 import * as analysisReport from '../../app/api/ingest/runs/[id]/analysis/route';
 import * as annotationsExport from '../../app/api/annotations/export/route';
 import * as annotationsImport from '../../app/api/annotations/import/route';
+import * as clipVideo from '../../app/api/clip-video/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -54,6 +55,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/dataset$/, handler: ingestRunDataset.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/datasets\/(?<name>[^/]+)\/clips$/, handler: ingestDatasetClips.GET as Handler },
   { method: 'GET', pattern: /^\/api\/frames$/, handler: frames.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/clip-video$/, handler: clipVideo.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];
