@@ -8,7 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 
-const CLIP = 'dream-1k/799';
+// A clip where the offline lexical judge finds all three labels (it marks most real-model claims on
+// DREAM-1K's short references as not entailed).
+const CLIP = 'dream-1k/560';
 
 test('run the analysis on a clip, see red/green/highlight spans and rates, export annotations and the LaTeX figure', async ({ page }) => {
   test.setTimeout(240_000);
@@ -43,7 +45,7 @@ test('run the analysis on a clip, see red/green/highlight spans and rates, expor
 
   // Export the clip's annotations as JSONL.
   const [jsonl] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-annotations-jsonl').click()]);
-  expect(jsonl.suggestedFilename()).toMatch(/^annotations-dream-1k_799-.*\.jsonl$/);
+  expect(jsonl.suggestedFilename()).toMatch(/^annotations-dream-1k_560-.*\.jsonl$/);
   const lines = (await readFile((await jsonl.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(lines.length).toBeGreaterThan(3);
   const red = lines.find((l) => l.label === 'hallucination' && l.origin === 'auto')!;

@@ -223,7 +223,7 @@ export function AnalysisPanel({ clipId, reference, captions, sources, mayResearc
                   return (
                     <tr key={`${r.sourceId}-${r.judge}`} data-testid="rate-row" data-source-id={r.sourceId}>
                       <td>{r.model}</td>
-                      <td className="text-zinc-500">{r.judge.startsWith('lexical:') ? `${r.judge} (offline approximation)` : r.judge}</td>
+                      <td className="text-zinc-500">{r.judge.startsWith('lexical:') && !/approximation/.test(r.judge) ? `${r.judge} (offline approximation)` : r.judge}</td>
                       <td data-testid="rate-clip">{here?.rate != null ? `${(100 * here.rate).toFixed(1)}% (${here.hallucinated}/${here.claims})` : '—'}</td>
                       <td data-testid="rate-all">{r.rate != null ? `${(100 * r.rate).toFixed(1)}%` : '—'}</td>
                       <td>
