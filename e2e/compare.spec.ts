@@ -110,3 +110,33 @@ test('compare captions: open from the nav, navigate, label with the keyboard, re
   await page.getByTestId('show-everyone').click();
   await expect(column(page, 'GPT-4o').locator('[data-testid=span-segment][data-labels="accurate"]')).toHaveText(expected);
 });
+
+test('a 100 kB caption is shown as text, not HTML, and labelling it stays quick', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const long = Array.from({ length: 20_000 }, (_, i) => (i % 50 === 0 ? '<b>bold?</b>' : 'word')).join(' ');
+  expect(long.length).toBeGreaterThan(100_000);
+  const res = await request.post('/api/trpc/captionSource.import', {
+    data: { json: { fileName: 'long.jsonl', benchmark: 'dream-1k', model: 'Long caption e2e', text: JSON.stringify({ vid: 6, caption: long }) + '\n' } },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  const sourceId = (await res.json()).result.data.json.sources[0].id as string;
+  await clearSpans(request, 'dream-1k/6');
+  await page.goto(`/compare/clips/dream-1k/6?sources=${sourceId}`);
+  const text = column(page, 'Long caption e2e').getByTestId('caption-text');
+  await expect(text).toBeVisible();
+  await expect(text.locator('b')).toHaveCount(0); // "<b>" is shown as text
+  expect((await text.textContent())!.length).toBe(long.length);
+  await text.evaluate((el) => {
+    const node = el.firstChild!.firstChild!;
+    const r = document.createRange();
+    r.setStart(node, 50_000);
+    r.setEnd(node, 50_020);
+    const sel = window.getSelection()!;
+    sel.removeAllRanges();
+    sel.addRange(r);
+  });
+  const t0 = Date.now();
+  await page.keyboard.press('1');
+  await expect(text.locator('[data-testid=span-segment][data-labels="hallucination"]')).toHaveCount(1, { timeout: 10_000 });
+  expect(Date.now() - t0).toBeLessThan(10_000);
+});

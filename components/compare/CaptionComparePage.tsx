@@ -410,7 +410,7 @@ export function CaptionComparePage({ clipId }: { clipId: string | null }) {
               {detail.data!.video.available ? (
                 <video key={clip.id} controls preload="metadata" src={detail.data!.video.url!} className="w-full rounded bg-black" data-testid="clip-video" />
               ) : (
-                <div className="flex aspect-video items-center justify-center rounded border border-dashed border-zinc-300 p-4 text-center text-xs text-zinc-500 dark:border-zinc-700" data-testid="video-placeholder">
+                <div className="flex h-40 items-center justify-center rounded border border-dashed border-zinc-300 p-4 text-center text-xs text-zinc-500 dark:border-zinc-700" data-testid="video-placeholder">
                   No video for this clip: {detail.data!.video.reason}
                 </div>
               )}
