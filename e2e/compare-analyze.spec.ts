@@ -69,18 +69,20 @@ test('run the analysis on a clip, see red/green/highlight spans and rates, expor
   const [png] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-png').click()]);
   expect((await readFile((await png.path())!)).subarray(1, 4).toString()).toBe('PNG');
 
-  // Import: a file with a bad line stores nothing and names the line and field.
-  const bad = [JSON.stringify({ ...red, author: 'E2E Ann', origin: 'human', status: 'accepted' }), JSON.stringify({ ...red, label: 'maybe' })].join('\n');
+  // Import: a file with a bad line stores nothing and names the line and field. (An annotator name of
+  // this run's own, so the spec can run again on the same database.)
+  const ann = `E2E Ann ${Date.now().toString(36)}`;
+  const bad = [JSON.stringify({ ...red, author: ann, origin: 'human', status: 'accepted' }), JSON.stringify({ ...red, label: 'maybe' })].join('\n');
   await panel.getByTestId('import-annotations').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from(bad) });
   await expect(panel.getByTestId('import-result')).toContainText('line 2, field label: must be one of hallucination, accurate, unique, note');
-  const good = JSON.stringify({ ...red, author: 'E2E Ann', origin: 'human', status: 'accepted' });
+  const good = JSON.stringify({ ...red, author: ann, origin: 'human', status: 'accepted' });
   await panel.getByTestId('import-annotations').setInputFiles({ name: 'good.jsonl', mimeType: 'application/json', buffer: Buffer.from(good) });
   await expect(panel.getByTestId('import-result')).toContainText('imported 1 span(s)');
 
   // Agreement between the imported human annotator and the automatic judge.
   await panel.getByTestId('agreement-link').click();
   await expect(page.getByTestId('agreement-page')).toBeVisible();
-  const annOption = page.getByTestId('agreement-a').locator('option', { hasText: 'E2E Ann' }).first();
+  const annOption = page.getByTestId('agreement-a').locator('option', { hasText: ann }).first();
   await page.getByTestId('agreement-a').selectOption((await annOption.getAttribute('value'))!);
   const autoOption = page.getByTestId('agreement-b').locator('option', { hasText: '[automatic]' }).first();
   await page.getByTestId('agreement-b').selectOption((await autoOption.getAttribute('value'))!);
