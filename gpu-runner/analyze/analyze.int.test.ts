@@ -46,10 +46,12 @@ async function runToEnd(id: string) {
 beforeAll(async () => {
   app = await startTestApp();
   judge = await startOpenAIServer();
-  const ds = await db().dataset.create({ data: { name: TAG, kind: 'benchmark', benchmarks: ['dream-1k'] } });
-  await db().clip.create({ data: { id: CLIP, datasetId: ds.id, externalId: '1', referenceCaption: REFERENCE, events: ['a man opens a door', 'a dog barks'], benchmarks: ['dream-1k'] } });
-  sourceA = (await db().captionSource.create({ data: { name: `${TAG}-A`, kind: 'imported', model: 'Model A' } })).id;
-  sourceB = (await db().captionSource.create({ data: { name: `${TAG}-B`, kind: 'imported', model: 'Model B' } })).id;
+  // Not a member of the DREAM-1K benchmark (other tests count its clips); its captions say they answer
+  // DREAM-1K (CaptionSource.benchmark), which picks DREAM-1K's event-only extraction.
+  const ds = await db().dataset.create({ data: { name: TAG, kind: 'train' } });
+  await db().clip.create({ data: { id: CLIP, datasetId: ds.id, externalId: '1', referenceCaption: REFERENCE, events: ['a man opens a door', 'a dog barks'] } });
+  sourceA = (await db().captionSource.create({ data: { name: `${TAG}-A`, kind: 'imported', model: 'Model A', benchmark: 'dream-1k' } })).id;
+  sourceB = (await db().captionSource.create({ data: { name: `${TAG}-B`, kind: 'imported', model: 'Model B', benchmark: 'dream-1k' } })).id;
   await db().caption.create({ data: { sourceId: sourceA, clipId: CLIP, text: TEXT } });
   await db().caption.create({ data: { sourceId: sourceB, clipId: CLIP, text: BASELINE } });
   runner = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'gpu-runner', 'main.ts')], {
