@@ -40,6 +40,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <ResearcherNavLink href="/curate" testId="nav-curate">
                 Curate
               </ResearcherNavLink>
+              <Link href="/compare/clips" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100" data-testid="nav-captions">
+                Captions
+              </Link>
               <Link href="/compare" className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
                 Compare runs
               </Link>

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { BACKENDS, RUN_KINDS, type BackendName, type RunKind } from './types';
 
-/** Run kinds that are executed by runners (curate runs go to the `local` queue: they need no GPU). */
-export const QUEUED_KINDS = ['grpo', 'sft', 'eval', 'curate'] as const satisfies readonly RunKind[];
+/** Run kinds that are executed by runners (curate and analyze runs go to the `local` queue: they need no GPU). */
+export const QUEUED_KINDS = ['grpo', 'sft', 'eval', 'curate', 'analyze'] as const satisfies readonly RunKind[];
 
 export function queueName(kind: RunKind, backend: BackendName): string {
   return `videocap-${kind}-${backend}`;
@@ -14,7 +14,7 @@ export function queueName(kind: RunKind, backend: BackendName): string {
 
 /** The backends whose queue a kind of run can go to: curation runs on the runner's CPU only (the `local` queue). */
 export function backendsForKind(kind: (typeof QUEUED_KINDS)[number]): readonly BackendName[] {
-  return kind === 'curate' ? ['local'] : BACKENDS;
+  return kind === 'curate' || kind === 'analyze' ? ['local'] : BACKENDS;
 }
 
 /** Every queue a run can be put on: (kind, backend) pairs of `backendsForKind`. */

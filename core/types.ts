@@ -88,7 +88,7 @@ export interface ClipRecord {
   durationSec?: number | null;
 }
 
-export const RUN_KINDS = ['grpo', 'sft', 'eval', 'curate'] as const;
+export const RUN_KINDS = ['grpo', 'sft', 'eval', 'curate', 'analyze'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 export const RUN_STATUSES = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;

@@ -19,6 +19,7 @@ import type { Backend, JobContext, JobResult } from './report';
 import { ServerClient, type IngestReporter, type RunForRunner } from './server-client';
 import { evalConfigSchema } from '../core/eval/config';
 import { runEvalJob } from './eval/job';
+import { runAnalyzeJob } from './analyze/job';
 import { runCurateJob } from './curation/job';
 
 export const runnerEnvSchema = z.object({
@@ -244,6 +245,19 @@ export class Runner {
       await this.client.transition(run.id, { to: 'failed', reason, runnerId: this.id });
     };
     if (run.kind === 'curate') return this.executeCuration(run, ctl, reporter, startReason, fail);
+    if (run.kind === 'analyze') {
+      await reporter.log([`${startReason}; caption analysis on this runner (the evaluation's extraction and judge)`]);
+      await this.client.transition(run.id, { to: 'running', reason: 'running', runnerId: this.id });
+      return this.finish(run, ctl, reporter, fail, async () => ({
+        summary: await runAnalyzeJob({
+          runId: run.id,
+          client: this.client,
+          log: (lines) => reporter.log(lines),
+          progress: (done, total) => reporter.setProgress(done, total),
+          signal: ctl.signal,
+        }),
+      }));
+    }
     if (!backend) return fail(`this runner has no "${backendName}" backend`);
     if (run.kind === 'eval') {
       const workDir = path.resolve(this.deps.env.RUNNER_WORKDIR, run.id);

@@ -40,7 +40,7 @@ const HTTP_HINTS: Record<number, string> = {
 export interface RunForRunner {
   id: string;
   name: string;
-  kind: 'grpo' | 'sft' | 'eval' | 'curate';
+  kind: 'grpo' | 'sft' | 'eval' | 'curate' | 'analyze';
   backend: string;
   status: RunStatus;
   config: unknown;

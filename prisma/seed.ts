@@ -2,6 +2,7 @@
  * Seed: the DREAM-1K annotations (shipped in data/dream-1k) as a dataset with clips, and the paper's
  * reported Table 1 numbers as `reported` eval results. Idempotent.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAPER } from '../core/paper';
@@ -11,6 +12,10 @@ import { Prisma } from '../server/generated/prisma/client';
 import { loadDream1k, DREAM1K_ANNOTATION_SOURCE } from '../gpu-runner/datasets/dream1k';
 import { loadVdc } from '../gpu-runner/datasets/vdc';
 import { CAREBENCH_SAMPLE_LABEL, loadCarebench } from '../gpu-runner/datasets/carebench';
+import { importCaptions } from '../server/services/caption-sources';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MODEL_CAPTIONS_FILE = 'dream1k-explorer-sample.jsonl';
 
 /** VDC clips (QA sets shipped in data/vdc) and the synthetic CAREBENCH sample, so evaluations can store per-clip records. */
 export async function seedEvalBenchmarks(db: Db): Promise<number> {
@@ -59,6 +64,19 @@ export async function seedEvalBenchmarks(db: Db): Promise<number> {
   return a.count + b.count;
 }
 
+/**
+ * Real models' captions on DREAM-1K clips (data/model-captions, else ../shared/benchmarks/model-captions
+ * when present) as four caption sources — GPT-4o, Gemini 1.5 Pro, Tarsier2-7B, Qwen2-VL-7B — for the
+ * caption comparison view. Idempotent: re-importing an unchanged file changes nothing.
+ */
+export async function seedModelCaptions(db: Db): Promise<number> {
+  const candidates = [path.join(ROOT, 'data', 'model-captions', MODEL_CAPTIONS_FILE), path.join(ROOT, '..', 'shared', 'benchmarks', 'model-captions', MODEL_CAPTIONS_FILE)];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) return 0;
+  const r = await importCaptions(db, { text: readFileSync(file, 'utf8'), fileName: MODEL_CAPTIONS_FILE, benchmark: 'dream-1k' });
+  return r.sources.reduce((n, s) => n + s.created, 0);
+}
+
 export async function seed(db: Db): Promise<{ clips: number; reported: number }> {
   const dataset = await db.dataset.upsert({
     where: { name: 'dream-1k' },
@@ -86,8 +104,16 @@ export async function seed(db: Db): Promise<{ clips: number; reported: number }>
       videoPath: videoRoot ? path.join(videoRoot, `${c.id.split('/').pop()}.mp4`) : null,
       durationSec: c.durationSec ?? null,
       benchmarks: ['dream-1k'],
+      metadata: { subset: c.subset },
     })),
   });
+  // Databases seeded before clips carried their subset get it now (the comparison view filters on it).
+  const bySubset = new Map<string, string[]>();
+  for (const c of clips) bySubset.set(c.subset, [...(bySubset.get(c.subset) ?? []), c.id]);
+  for (const [subset, ids] of bySubset) {
+    await db.clip.updateMany({ where: { id: { in: ids }, metadata: { equals: Prisma.DbNull } }, data: { metadata: { subset } } });
+  }
+  await seedModelCaptions(db);
   const evalClips = await seedEvalBenchmarks(db);
   let reported = 0;
   if ((await db.evalResult.count({ where: { origin: 'reported' } })) === 0) {

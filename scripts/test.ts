@@ -212,7 +212,10 @@ async function main(): Promise<number> {
         RUNNER_WORKDIR: path.join(ROOT, '.data', 'e2e-runner'),
       }, true),
     );
-    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--config', 'e2e/playwright.config.ts'], {
+    // E2E_SPECS=a,b runs only the specs e2e/a…, e2e/b… (e.g. E2E_SPECS=compare-analyze); Playwright matches
+    // the filters against full paths, so they are anchored at e2e/ (a checkout's folder name may contain them).
+    const specFilter = (process.env.E2E_SPECS ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => `e2e/${s.replace(/^e2e\//, '')}`);
+    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--config', 'e2e/playwright.config.ts', ...specFilter], {
       cwd: ROOT,
       stdio: 'inherit',
       env: {

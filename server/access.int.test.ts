@@ -364,14 +364,23 @@ describe('roles end to end (the done-when at the API level)', () => {
     // annotate a caption of that clip
     const source = await db().captionSource.create({ data: { name: `access-test-${runId}`, kind: 'imported' } });
     const caption = await db().caption.create({ data: { sourceId: source.id, clipId: 'dream-1k/1', text: 'A man in a red coat walks a dog.' } });
-    const span = await trpc('annotation.create', 'mutation', { captionId: caption.id, start: 9, end: 19, label: 'hallucination', authorName: 'bob' }, asBob);
+    const span = await trpc('annotation.create', 'mutation', { captionId: caption.id, start: 9, end: 19, label: 'hallucination' }, asBob);
     expect(span.status, JSON.stringify(span.error)).toBe(200);
     const spanId = (span.data as { id: string }).id;
-    expect(await db().spanAnnotation.findUniqueOrThrow({ where: { id: spanId } })).toMatchObject({ authorId: ann.id, start: 9, end: 19, label: 'hallucination' });
-    const asViewer = await trpc('annotation.create', 'mutation', { captionId: caption.id, start: 0, end: 5, label: 'accurate', authorName: 'v' }, bearer(viewer.token));
+    // the author is the signed-in user, whatever the input says
+    expect(await db().spanAnnotation.findUniqueOrThrow({ where: { id: spanId } })).toMatchObject({ authorId: ann.id, authorName: ann.name, start: 9, end: 19, label: 'hallucination', text: 'a red coat', origin: 'human' });
+    const asViewer = await trpc('annotation.create', 'mutation', { captionId: caption.id, start: 0, end: 5, label: 'accurate' }, bearer(viewer.token));
     expect(asViewer.status).toBe(403);
     expect(asViewer.error?.message).toMatch(/annotation\.create needs the annotator role \(allowed: annotator, researcher, admin\); you are viewer/);
+    expect((await trpc('annotation.list', 'query', { captionId: caption.id }, bearer(viewer.token))).status).toBe(200);
+    expect((await trpc('annotation.update', 'mutation', { id: spanId, label: 'accurate' }, bearer(viewer.token))).status).toBe(403);
     expect((await trpc('annotation.delete', 'mutation', { id: spanId }, bearer(viewer.token))).status).toBe(403);
+    // another annotator may not change or delete bob's span; bob may
+    const other = await trpc('annotation.update', 'mutation', { id: spanId, label: 'accurate' }, bearer(annotator.token));
+    expect(other.status).toBe(403);
+    expect(other.error?.message).toMatch(/only the author .* or an admin may change this span/);
+    expect((await trpc('annotation.delete', 'mutation', { id: spanId }, bearer(annotator.token))).status).toBe(403);
+    expect((await trpc('annotation.update', 'mutation', { id: spanId, label: 'accurate' }, asBob)).status).toBe(200);
     expect((await trpc('annotation.delete', 'mutation', { id: spanId }, asBob)).status).toBe(200);
     expect(await db().spanAnnotation.count({ where: { id: spanId } })).toBe(0);
 

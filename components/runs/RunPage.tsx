@@ -30,6 +30,11 @@ export function RunPage({ runId }: { runId: string }) {
           </Link>
           .
         </p>
+      ) : r.kind === 'analyze' ? (
+        <p className="text-sm" data-testid="run-analyze-note">
+          A caption analysis: its red / green / highlighted suggestions and hallucination rates are on the captions&apos; compare view (Captions in the navigation); the summary below gives its
+          claims, judge and rate.
+        </p>
       ) : r.kind !== 'eval' ? (
         <RunCharts primaryRunId={r.id} />
       ) : null}

@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'import a training dataset (videos folder + captions JSONL) or list datasets',
     load: async () => (await import('./dataset')).runDatasetCommand,
   },
+  'import-captions': {
+    summary: 'import a captions file (one model, or the multi-model DREAM-1K format) for /compare/clips',
+    load: async () => (await import('./import-captions')).runImportCaptionsCommand,
+  },
   launch: {
     summary: 'launch a run on the server (same as the tRPC run.launch)',
     load: async () => (await import('./launch')).runLaunchCommand,
@@ -30,7 +34,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
 };
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);
   return `usage: videocap <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "videocap <command> --help" for a command's options.`;
 }
 

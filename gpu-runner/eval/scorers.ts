@@ -24,7 +24,7 @@ import type { VdcClip } from '../datasets/vdc';
 import type { CarebenchClip } from '../datasets/carebench';
 import { dreamSubsetName } from '../../core/eval/dream1k';
 
-class StepFailure extends Error {
+export class StepFailure extends Error {
   constructor(
     readonly step: string,
     reason: string,
@@ -41,7 +41,7 @@ export interface JudgedItem {
   hit: boolean;
 }
 
-async function extract(client: JudgeClient, step: string, prompt: string, key: 'events' | 'objects'): Promise<string[]> {
+export async function extract(client: JudgeClient, step: string, prompt: string, key: 'events' | 'objects'): Promise<string[]> {
   const r = await client.ask(prompt, (reply) => parseExtractedList(reply, key));
   if (!r.ok) throw new StepFailure(step, r.reason);
   return r.value;
@@ -51,7 +51,7 @@ async function extract(client: JudgeClient, step: string, prompt: string, key: '
  * One side of AutoDQ: judge `items` against `description`. An empty list scores 1.0 without a call
  * (deliberate: the official code still calls the judge with `[reference]` but ignores the verdict).
  */
-async function entail(
+export async function entail(
   client: JudgeClient,
   step: string,
   description: string,

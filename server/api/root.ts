@@ -1,5 +1,6 @@
 import { evalRouter } from './routers/eval';
 import { resultsRouter } from './routers/results';
+import { analysisRouter } from './routers/analysis';
 import { apiTokenRouter } from './routers/api-token';
 import { authRouter } from './routers/auth';
 import { curateRouter } from './routers/curate';
@@ -10,6 +11,7 @@ import { runRouter } from './routers/run';
 import { runnerTokenRouter } from './routers/runner-token';
 import { significanceRouter } from './routers/significance';
 import { annotationRouter } from './routers/span-annotation';
+import { captionSourceRouter } from './routers/caption-source';
 import { systemRouter } from './routers/system';
 import { userRouter } from './routers/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -25,10 +27,12 @@ export const appRouter = createTRPCRouter({
   apiToken: apiTokenRouter,
   runnerToken: runnerTokenRouter,
   annotation: annotationRouter,
+  captionSource: captionSourceRouter,
   dataset: datasetRouter,
   curate: curateRouter,
   significance: significanceRouter,
   results: resultsRouter,
+  analysis: analysisRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -23,6 +23,11 @@ import * as ingestCuration from '../../app/api/ingest/runs/[id]/curation/route';
 import * as ingestRunDataset from '../../app/api/ingest/runs/[id]/dataset/route';
 import * as ingestDatasetClips from '../../app/api/ingest/datasets/[name]/clips/route';
 import * as frames from '../../app/api/frames/route';
+import * as analysisInputs from '../../app/api/ingest/runs/[id]/analysis-inputs/route';
+import * as analysisReport from '../../app/api/ingest/runs/[id]/analysis/route';
+import * as annotationsExport from '../../app/api/annotations/export/route';
+import * as annotationsImport from '../../app/api/annotations/import/route';
+import * as clipVideo from '../../app/api/clip-video/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
@@ -37,6 +42,10 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/status$/, handler: ingestStatus.POST as Handler },
   { method: 'GET', pattern: /^\/api\/metrics\.csv$/, handler: metricsCsv.GET as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/judge-cache$/, handler: judgeCache.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/analysis-inputs$/, handler: analysisInputs.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/analysis$/, handler: analysisReport.POST as Handler },
+  { method: 'GET', pattern: /^\/api\/annotations\/export$/, handler: annotationsExport.GET as Handler },
+  { method: 'POST', pattern: /^\/api\/annotations\/import$/, handler: annotationsImport.POST as Handler },
   { method: 'POST', pattern: /^\/api\/ingest\/judge-cache\/lookup$/, handler: judgeCacheLookup.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-inputs$/, handler: evalInputs.GET as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/eval-samples$/, handler: evalSamples.GET as Handler },
@@ -46,6 +55,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/ingest\/runs\/(?<id>[^/]+)\/dataset$/, handler: ingestRunDataset.POST as Handler },
   { method: 'GET', pattern: /^\/api\/ingest\/datasets\/(?<name>[^/]+)\/clips$/, handler: ingestDatasetClips.GET as Handler },
   { method: 'GET', pattern: /^\/api\/frames$/, handler: frames.GET as Handler },
+  { method: 'GET', pattern: /^\/api\/clip-video$/, handler: clipVideo.GET as Handler },
   { method: 'GET', pattern: /^\/api\/trpc\/.+$/, handler: trpc.GET as Handler },
   { method: 'POST', pattern: /^\/api\/trpc\/.+$/, handler: trpc.POST as Handler },
 ];
