@@ -33,7 +33,7 @@ async function evaluateModel(page: Page, text: string, model: string): Promise<s
   const option = page.getByTestId('eval-model').locator('option', { hasText: model });
   await page.getByTestId('eval-model').selectOption((await option.first().getAttribute('value'))!);
   await page.getByTestId('eval-submit').click();
-  await page.waitForURL(/\/evals\/[^/]+$/);
+  await page.waitForURL(/\/evals\/(?!new$)[^/?]+$/);
   const id = page.url().split('/').pop()!;
   await expect(page.getByTestId('eval-page')).toHaveAttribute('data-status', 'succeeded', { timeout: 150_000 });
   return id;
@@ -145,7 +145,7 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await page.getByTestId('eval-benchmark-carebench').check();
   await page.getByTestId('eval-max-clips').fill('6');
   await page.getByTestId('eval-submit').click();
-  await page.waitForURL(/\/evals\/[^/]+$/);
+  await page.waitForURL(/\/evals\/(?!new$)[^/?]+$/);
   const evalId = page.url().split('/').pop()!;
   await expect(page.getByTestId('eval-page')).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 });
 
