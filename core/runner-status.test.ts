@@ -29,7 +29,7 @@ describe('queueCoverage', () => {
     expect(q.find((x) => x.queue === 'grpo/local')).toMatchObject({ runners: 2, maxGpus: 8 });
     expect(q.find((x) => x.queue === 'eval/swift')).toMatchObject({ runners: 1, maxGpus: 8 });
     expect(queueCoverage([]).every((x) => x.runners === 0)).toBe(true);
-    expect(queueCoverage([]).map((x) => x.queue)).toEqual(['grpo/local', 'grpo/swift', 'sft/local', 'sft/swift', 'eval/local', 'eval/swift', 'curate/local']);
+    expect(queueCoverage([]).map((x) => x.queue)).toEqual(['grpo/local', 'grpo/swift', 'sft/local', 'sft/swift', 'eval/local', 'eval/swift', 'curate/local', 'analyze/local']);
   });
 });
 
