@@ -59,8 +59,12 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await page.goto('/');
   await page.getByTestId('nav-results').click();
   await page.waitForURL(/\/results$/);
-  await page.getByTestId('results-toggle-leaderboards').uncheck();
+  // A controlled checkbox whose state lives in the URL: it flips once router.replace lands, so click
+  // (Playwright's uncheck() insists the state changes synchronously) and wait for the URL.
+  await expect(page.getByTestId('results-table')).toBeVisible();
+  await page.getByTestId('results-toggle-leaderboards').click();
   await expect(page).toHaveURL(/lb=0/);
+  await expect(page.getByTestId('results-toggle-leaderboards')).not.toBeChecked();
   const table = page.getByTestId('results-table');
   await expect(table.locator('[data-testid="results-row"][data-row-id="paper:VideoCap-R1"]')).toBeVisible();
   const gptRow = table.locator(`[data-testid="results-row"][data-row-id="eval:${gpt}"]`);
@@ -166,7 +170,8 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:baseline"] [data-testid="results-row-link"]')).toHaveAttribute('href', `/evals/${qwen}`);
   // The paper's rows: a switchable group.
   await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:paper:tscore-escore"]')).toBeVisible();
-  await page.getByTestId('results-toggle-paper').uncheck();
+  await page.getByTestId('results-toggle-paper').click();
+  await expect(page).toHaveURL(/paper=0/);
   await expect(t3.locator('[data-testid="results-row"][data-row-id="table3:paper:tscore-escore"]')).toHaveCount(0);
   // Pick another evaluation for a row (kept in the URL).
   await page.getByTestId('results-pick-tscore-cnscore').selectOption(evalId);
