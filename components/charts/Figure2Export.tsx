@@ -16,7 +16,7 @@ import { PRIMARY_METRIC_KEYS } from '../../core/types';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { assignRunColors } from './colors';
-import { downloadText } from './download';
+import { downloadBlob, downloadText, svgToPng } from '../ui/download';
 
 export interface Figure2ExportProps {
   runIds: readonly string[];
@@ -29,42 +29,6 @@ export interface Figure2ExportProps {
 function fileBase(names: string[]): string {
   const s = names.join('-vs-').replace(/[^\w.-]+/g, '_').slice(0, 80);
   return `figure2-${s || 'runs'}`;
-}
-
-/** Draws an SVG document on a canvas (scale × its size) and returns the PNG. */
-async function svgToPng(svg: string, width: number, height: number, scale = 2): Promise<Blob> {
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml;charset=utf-8' }));
-  try {
-    const img = new Image();
-    img.decoding = 'sync';
-    await new Promise<void>((resolve, reject) => {
-      img.onload = () => resolve();
-      img.onerror = () => reject(new Error('the browser could not render the SVG'));
-      img.src = url;
-    });
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas in this browser');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
-function downloadBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
@@ -107,7 +71,7 @@ export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
       const fig = await build();
       const base = fileBase(runIds.map((id) => runs.get(id)?.name ?? id));
       if (kind === 'svg') downloadText(`${base}.svg`, fig.svg, 'image/svg+xml;charset=utf-8');
-      else downloadBlob(`${base}.png`, await svgToPng(fig.svg, fig.width, fig.height));
+      else downloadBlob(`${base}.png`, await svgToPng(fig.svg, { width: fig.width, height: fig.height }));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

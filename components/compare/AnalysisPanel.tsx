@@ -13,6 +13,7 @@ import { api } from '../providers/trpc';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import { downloadBlob, svgToPng } from '../ui/download';
 
 export interface PanelCaption {
   id: string;
@@ -34,41 +35,7 @@ export interface AnalysisPanelProps {
   onChanged: () => void;
 }
 
-function download(name: string, content: Blob) {
-  const url = URL.createObjectURL(content);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
-
-/** PNG of an SVG document through the browser's canvas (2× for print). */
-async function svgToPng(svg: string): Promise<Blob> {
-  const img = new Image();
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      img.onload = () => resolve();
-      img.onerror = () => reject(new Error('the browser could not render the SVG'));
-      img.src = url;
-    });
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width * 2;
-    canvas.height = img.height * 2;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas in this browser');
-    ctx.scale(2, 2);
-    ctx.drawImage(img, 0, 0);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas export failed'))), 'image/png'));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
 
 export function AnalysisPanel({ clipId, reference, captions, sources, mayResearch, mayAnnotate, onChanged }: AnalysisPanelProps) {
   const utils = api.useUtils();
@@ -301,10 +268,10 @@ export function AnalysisPanel({ clipId, reference, captions, sources, mayResearc
           <Button size="sm" onClick={() => setLatex(latexFigure(figureInput()))} data-testid="export-latex">
             LaTeX
           </Button>
-          <Button size="sm" onClick={() => download(`compare-${safe(clipId)}.svg`, new Blob([svgFigure(figureInput())], { type: 'image/svg+xml' }))} data-testid="export-svg">
+          <Button size="sm" onClick={() => downloadBlob(`compare-${safe(clipId)}.svg`, new Blob([svgFigure(figureInput())], { type: 'image/svg+xml' }))} data-testid="export-svg">
             SVG
           </Button>
-          <Button size="sm" onClick={() => void svgToPng(svgFigure(figureInput())).then((b) => download(`compare-${safe(clipId)}.png`, b)).catch((e: Error) => setError(e.message))} data-testid="export-png">
+          <Button size="sm" onClick={() => void svgToPng(svgFigure(figureInput())).then((b) => downloadBlob(`compare-${safe(clipId)}.png`, b)).catch((e: Error) => setError(e.message))} data-testid="export-png">
             PNG
           </Button>
         </div>
@@ -321,7 +288,7 @@ export function AnalysisPanel({ clipId, reference, captions, sources, mayResearc
               </Button>
               <Button
                 size="sm"
-                onClick={() => void import('../../core/compare/figure').then((m) => download(`compare-${safe(clipId)}.tex`, new Blob([m.latexDocument(figureInput())], { type: 'application/x-tex' })))}
+                onClick={() => void import('../../core/compare/figure').then((m) => downloadBlob(`compare-${safe(clipId)}.tex`, new Blob([m.latexDocument(figureInput())], { type: 'application/x-tex' })))}
                 data-testid="download-latex"
               >
                 Download .tex (compilable document)

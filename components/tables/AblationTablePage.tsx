@@ -14,6 +14,7 @@ import { ExportButtons } from './ExportButtons';
 import { ResultsNav } from './ResultsNav';
 import { ResultsTable, type ResultsTableProps } from './ResultsTable';
 import { useUrlState } from './useUrlState';
+import { RankAmongSelect } from './RankAmongSelect';
 
 export function AblationTablePage({ table, cellExtra }: { table: AblationTable; cellExtra?: ResultsTableProps['cellExtra'] }) {
   const def = ABLATION_DEFS[table];
@@ -37,18 +38,7 @@ export function AblationTablePage({ table, cellExtra }: { table: AblationTable; 
           <input type="checkbox" checked={options.paper} onChange={(e) => set({ paper: e.target.checked ? null : '0' })} data-testid="results-toggle-paper" />
           the paper&apos;s rows
         </label>
-        <label className="inline-flex items-center gap-1">
-          rank among
-          <select className="rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700" value={options.among ?? 'majority'} onChange={(e) => set({ among: e.target.value === 'majority' ? null : e.target.value })} data-testid="results-among">
-            <option value="majority">each column&apos;s majority judge</option>
-            <option value="all">all cells (other judges marked †)</option>
-            {data?.judgeClasses.map((c) => (
-              <option key={c.key} value={c.key}>
-                only {c.label} ({c.cells})
-              </option>
-            ))}
-          </select>
-        </label>
+        <RankAmongSelect among={options.among} judgeClasses={data?.judgeClasses} onChange={(among) => set({ among })} />
         <label className="inline-flex items-center gap-1">
           Δ against
           <select className="max-w-xs rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700" value={options.baseline ?? ''} onChange={(e) => set({ baseline: e.target.value || null })} data-testid="results-baseline">

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { toCsvTable, toLatex, toMarkdown } from '../../core/results/export';
 import type { TableView } from '../../core/results/view';
 import { Button } from '../ui/Button';
+import { downloadText } from '../ui/download';
 
 type Format = 'latex' | 'csv' | 'markdown';
 const FORMATS: { id: Format; label: string; ext: string; mime: string }[] = [
@@ -25,15 +26,7 @@ export function exportText(view: TableView, format: Format, groupHeaders: boolea
 export function ExportButtons({ view, fileBase, groupHeaders = true }: { view: TableView; fileBase: string; groupHeaders?: boolean }) {
   const [copied, setCopied] = useState<string | null>(null);
   const download = (f: (typeof FORMATS)[number]) => {
-    const blob = new Blob([exportText(view, f.id, groupHeaders)], { type: `${f.mime};charset=utf-8` });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${fileBase}.${f.ext}`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(`${fileBase}.${f.ext}`, exportText(view, f.id, groupHeaders), `${f.mime};charset=utf-8`);
   };
   const copy = async (f: (typeof FORMATS)[number]) => {
     try {

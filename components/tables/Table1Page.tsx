@@ -15,6 +15,7 @@ import { ExportButtons } from './ExportButtons';
 import { ResultsNav } from './ResultsNav';
 import { ResultsTable, type ResultsTableProps } from './ResultsTable';
 import { useUrlState } from './useUrlState';
+import { RankAmongSelect } from './RankAmongSelect';
 
 /** The table1 query's options from the URL (shared with the significance seam, so both read one query). */
 export function table1Options(params: URLSearchParams) {
@@ -77,18 +78,7 @@ export function Table1Page({ cellExtra, optionsExtra }: { cellExtra?: ResultsTab
           <input type="checkbox" checked={options.simulated} onChange={(e) => set({ sim: e.target.checked ? '1' : null })} data-testid="results-toggle-simulated" />
           simulated rows
         </label>
-        <label className="inline-flex items-center gap-1">
-          rank among
-          <select className="rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700" value={options.among ?? 'majority'} onChange={(e) => set({ among: e.target.value === 'majority' ? null : e.target.value })} data-testid="results-among">
-            <option value="majority">each column&apos;s majority judge</option>
-            <option value="all">all cells (other judges marked †)</option>
-            {data?.judgeClasses.map((c) => (
-              <option key={c.key} value={c.key}>
-                only {c.label} ({c.cells})
-              </option>
-            ))}
-          </select>
-        </label>
+        <RankAmongSelect among={options.among} judgeClasses={data?.judgeClasses} onChange={(among) => set({ among })} />
         <label className="inline-flex items-center gap-1">
           Δ against
           <select className="max-w-xs rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700" value={options.baseline ?? 'paper:Qwen2-VL-7B'} onChange={(e) => set({ baseline: e.target.value })} data-testid="results-baseline">

@@ -12,6 +12,7 @@
  * Overlapping spans are allowed: the text is cut at every span boundary and each piece drawn with
  * the strongest label covering it (hallucination > unique > accurate); "note" spans are not drawn.
  */
+import { latexEscapeWith } from '../latex';
 
 export interface FigureSpan {
   start: number;
@@ -77,27 +78,9 @@ export function segments(text: string, spans: readonly FigureSpan[]): Segment[] 
   return out;
 }
 
-const LATEX_SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '{': '\\{',
-  '}': '\\}',
-  $: '\\$',
-  '&': '\\&',
-  '#': '\\#',
-  _: '\\_',
-  '%': '\\%',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-  '<': '\\textless{}',
-  '>': '\\textgreater{}',
-  '|': '\\textbar{}',
+/** Beyond core/latex.ts's specials: straight quotes, ellipsis and no-break space. */
+const FIGURE_LATEX: Record<string, string> = {
   '"': "''",
-  '\u2018': '`',
-  '\u2019': "'",
-  '\u201C': '``',
-  '\u201D': "''",
-  '\u2013': '--',
-  '\u2014': '---',
   '\u2026': '\\ldots{}',
   '\u00A0': '~',
 };
@@ -109,14 +92,7 @@ const LATEX_SPECIALS: Record<string, string> = {
  * other character (CJK, emoji, control characters) becomes "?" — pdflatex has no glyph for it.
  */
 export function latexEscape(text: string): string {
-  let out = '';
-  for (const ch of text.replace(/\s+/g, ' ')) {
-    const mapped = LATEX_SPECIALS[ch];
-    if (mapped !== undefined) out += mapped;
-    else if (/[\x20-\x7E]/.test(ch) || /[\u00C0-\u00FF]/.test(ch)) out += ch;
-    else out += '?';
-  }
-  return out;
+  return latexEscapeWith(text.replace(/\s+/g, ' '), { extra: FIGURE_LATEX, keep: (ch) => /[\x20-\x7E\u00C0-\u00FF]/.test(ch) });
 }
 
 /** Packages and colour definitions the snippet needs (put them in the document preamble). */

@@ -11,43 +11,21 @@
  * and every text escaped (`latexEscape`).
  */
 import { toCsv } from '../csv';
+import { latexEscapeWith } from '../latex';
 import { cellSymbols, type TableView, type ViewCell } from './view';
+
+/** Beyond core/latex.ts's specials: the table marks and Δ. */
+const TABLE_LATEX: Record<string, string> = {
+  '·': '\\textperiodcentered{}',
+  'ℓ': '$\\ell$',
+  '†': '$\\dagger$',
+  '‡': '$\\ddagger$',
+  'Δ': '$\\Delta$',
+};
 
 /** Escapes LaTeX's special characters (\ { } $ & # ^ _ % ~) and maps common non-ASCII punctuation; other non-ASCII becomes "?". */
 export function latexEscape(s: string): string {
-  const map: Record<string, string> = {
-    '\\': '\\textbackslash{}',
-    '{': '\\{',
-    '}': '\\}',
-    $: '\\$',
-    '&': '\\&',
-    '#': '\\#',
-    '^': '\\textasciicircum{}',
-    _: '\\_',
-    '%': '\\%',
-    '~': '\\textasciitilde{}',
-    '–': '--',
-    '—': '---',
-    '·': '\\textperiodcentered{}',
-    '’': "'",
-    '‘': '`',
-    '“': '``',
-    '”': "''",
-    '>': '\\textgreater{}',
-    '<': '\\textless{}',
-    '|': '\\textbar{}',
-    'ℓ': '$\\ell$',
-    '†': '$\\dagger$',
-    '‡': '$\\ddagger$',
-    'Δ': '$\\Delta$',
-  };
-  let out = '';
-  for (const ch of s) {
-    if (map[ch] !== undefined) out += map[ch];
-    else if (ch.charCodeAt(0) > 126 || (ch.charCodeAt(0) < 32 && ch !== '\t')) out += '?';
-    else out += ch;
-  }
-  return out;
+  return latexEscapeWith(s, { extra: TABLE_LATEX, keep: (ch) => ch.charCodeAt(0) <= 126 && (ch.charCodeAt(0) >= 32 || ch === '\t') });
 }
 
 const LATEX_SYMBOL: Record<string, string> = { '*': '*', 'ℓ': '\\ell', '†': '\\dagger', '‡': '\\ddagger', s: '\\mathrm{s}' };

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiAuthHeaders, apiToken } from './api-token';
+import { apiToken } from './api-token';
+import { callTrpc } from './trpc-http';
 
 const USAGE = `usage: videocap import-captions FILE [--model NAME] [--benchmark dream-1k|vdc|carebench] [--server URL]
 FILE: JSONL, one {"id"|"vid": …, "caption": "…"} per line, with --model naming the model (e.g. "GPT-4o");
@@ -29,44 +30,15 @@ interface ImportResult {
   };
 }
 
-interface TrpcEnvelope<T> {
-  result?: { data?: { json?: T } };
-  error?: { json?: { message?: string; data?: { fieldErrors?: Record<string, string> | null } } };
-}
-
-/** POST captionSource.import; rejects with the server's message (and fields) or the unreachable server. */
-export async function importCaptionsViaHttp(
+/** POST captionSource.import (gpu-runner/cli/trpc-http.ts); rejects with the server's message (and fields) or the unreachable server. */
+export function importCaptionsViaHttp(
   server: string,
   input: { text: string; fileName: string; benchmark: string; model?: string | null },
   opts: { token?: string; timeoutMs?: number } = {},
 ): Promise<ImportResult> {
-  const base = server.replace(/\/+$/, '');
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/trpc/captionSource.import`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...apiAuthHeaders(opts.token) },
-      body: JSON.stringify({ json: input }),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`cannot reach the server at ${base} (${cause}) — is it running? --server or VIDEOCAP_SERVER_URL says where it is`);
-  }
-  let json: TrpcEnvelope<ImportResult>;
-  try {
-    json = (await res.json()) as TrpcEnvelope<ImportResult>;
-  } catch {
-    throw new Error(`${base} answered ${res.status} without JSON — is it the VideoCap Studio server?`);
-  }
-  const data = json.result?.data?.json;
-  if (!res.ok || !data) {
-    const fields = json.error?.json?.data?.fieldErrors;
-    const detail = fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
-    const hint = res.status === 401 && !opts.token ? ` — set VIDEOCAP_API_TOKEN to a personal API token (create one on ${base}/account)` : '';
-    throw new Error(`import rejected: ${json.error?.json?.message ?? res.statusText} (HTTP ${res.status})${detail}${hint}`);
-  }
-  return data;
+  return callTrpc<ImportResult>(server, 'captionSource.import', input, { token: opts.token, timeoutMs: opts.timeoutMs ?? 120_000 }).catch((e: unknown) => {
+    throw e instanceof Error ? new Error(e.message.replace(/^captionSource\.import rejected/, 'import rejected')) : e;
+  });
 }
 
 export async function runImportCaptionsCommand(argv: string[]): Promise<number> {

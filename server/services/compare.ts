@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { clipVideo } from './clip-video';
 import { NotFoundError } from './errors';
+import { SPAN_SELECT } from './span-annotations';
 
 export interface ClipFilter {
   benchmark?: string | null;
@@ -85,26 +86,6 @@ export async function compareFilters(db: Db) {
   return [...out.values()];
 }
 
-const SPAN_SELECT = {
-  id: true,
-  captionId: true,
-  start: true,
-  end: true,
-  label: true,
-  note: true,
-  authorId: true,
-  authorName: true,
-  origin: true,
-  status: true,
-  text: true,
-  needsReview: true,
-  judgeModel: true,
-  judgeKind: true,
-  claim: true,
-  analysisRunId: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
 
 export type CompareSpan = Prisma.SpanAnnotationGetPayload<{ select: typeof SPAN_SELECT }>;
 

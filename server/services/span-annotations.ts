@@ -23,7 +23,8 @@ export interface NewSpanAnnotation {
   note?: string;
 }
 
-const SPAN_SELECT = {
+/** The span fields every reader gets (annotation router, compare view). */
+export const SPAN_SELECT = {
   id: true,
   captionId: true,
   start: true,
