@@ -12,6 +12,7 @@ import { createCaller } from '../server/api/root';
 import { scorerIdentitySchema } from '../core/scorer';
 import { db } from '../server/db';
 import { startTestApp, type TestApp } from '../server/testing/http-app';
+import { until } from '../server/testing/until';
 
 const ROOT = path.resolve(__dirname, '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
@@ -51,16 +52,6 @@ function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') {
     process.kill(-child.pid!, signal);
   } catch {
     /* already gone */
-  }
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -13,6 +13,7 @@ import { db } from '../../server/db';
 import { startTestApp, type TestApp } from '../../server/testing/http-app';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
 import { createLexicalJudge } from '../providers/lexical-judge';
+import { until } from '../../server/testing/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
@@ -28,16 +29,6 @@ const REFERENCE = 'A man in a red shirt opens a wooden door and a small dog bark
 const BASELINE = 'A man opens a door.';
 let sourceA = '';
 let sourceB = '';
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function runToEnd(id: string) {
   return until(() => caller.run.get({ id }), (r) => r.status === 'succeeded' || r.status === 'failed', `analyze run ${id} to finish`);

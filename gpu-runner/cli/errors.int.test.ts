@@ -12,6 +12,7 @@ import { createCaller } from '../../server/api/root';
 import { db } from '../../server/db';
 import { transitionRun } from '../../server/services/runs';
 import { startTestApp, type TestApp } from '../../server/testing/http-app';
+import { until } from '../../server/testing/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'gpu-runner', 'importers', 'fixtures');
@@ -57,16 +58,6 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(p));
     });
   });
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);

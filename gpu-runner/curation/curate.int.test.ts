@@ -15,6 +15,7 @@ import { createCaller } from '../../server/api/root';
 import { db } from '../../server/db';
 import { startTestApp, type TestApp } from '../../server/testing/http-app';
 import { makeSyntheticFolder, type SyntheticFolder } from './testing/synthetic';
+import { until as untilBase } from '../../server/testing/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
@@ -22,18 +23,12 @@ let app: TestApp;
 let runner: ChildProcess;
 let swiftRunner: ChildProcess | null = null;
 let runnerOut = '';
+
+const until = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 150_000) =>
+  untilBase(fn, ok, what, timeoutMs, { intervalMs: 300, context: () => `runner output:\n${runnerOut.slice(-3000)}` });
 let tmp: string;
 let folder: SyntheticFolder;
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 150_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v).slice(0, 800)}\nrunner output:\n${runnerOut.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 const finished = (id: string) => until(() => caller.run.get({ id }), (r) => ['succeeded', 'failed', 'cancelled'].includes(r.status), `run ${id} to finish`);
 
 beforeAll(async () => {

@@ -13,6 +13,7 @@ import { startTestApp, type TestApp } from '../../server/testing/http-app';
 import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-server';
 import { createLexicalJudge } from '../providers/lexical-judge';
 import { loadDream1k } from '../datasets/dream1k';
+import { until } from '../../server/testing/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
@@ -51,16 +52,6 @@ function kill(child: ChildProcess) {
     process.kill(-child.pid!, 'SIGKILL');
   } catch {
     /* already gone */
-  }
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
