@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PAPER } from '../core/paper';
 import type { Db } from '../server/db';
 import { createDb } from '../server/db';
 import { Prisma } from '../server/generated/prisma/client';
@@ -77,7 +76,7 @@ export async function seedModelCaptions(db: Db): Promise<number> {
   return r.sources.reduce((n, s) => n + s.created, 0);
 }
 
-export async function seed(db: Db): Promise<{ clips: number; reported: number }> {
+export async function seed(db: Db): Promise<{ clips: number; staleReportedRemoved: number }> {
   const dataset = await db.dataset.upsert({
     where: { name: 'dream-1k' },
     update: { kind: 'benchmark', benchmarks: ['dream-1k'] },
@@ -115,23 +114,11 @@ export async function seed(db: Db): Promise<{ clips: number; reported: number }>
   }
   await seedModelCaptions(db);
   const evalClips = await seedEvalBenchmarks(db);
-  let reported = 0;
-  if ((await db.evalResult.count({ where: { origin: 'reported' } })) === 0) {
-    const rows: { modelName: string; benchmark: string; metric: string; value: number }[] = [];
-    const cols = PAPER.table1.columns as Record<string, string[]>;
-    for (const row of PAPER.table1.rows as Record<string, unknown>[]) {
-      for (const [bench, metrics] of Object.entries(cols)) {
-        const values = row[bench] as number[] | undefined;
-        if (!values) continue;
-        metrics.forEach((m, i) => rows.push({ modelName: String(row.model), benchmark: bench, metric: m, value: values[i]! }));
-      }
-    }
-    const r = await db.evalResult.createMany({
-      data: rows.map((r) => ({ ...r, origin: 'reported', judgeModel: 'as reported in VideoCap-R1 (arXiv 2506.01725)', judgeKind: 'paper' })),
-    });
-    reported = r.count;
-  }
-  return { clips: created.count + evalClips, reported };
+  // The paper's and the leaderboards' numbers are read from data/ by the results pages
+  // (core/results/reported.ts); databases seeded by earlier versions stored Table 1 here as
+  // origin "reported" rows under metric names nothing reads any more — remove them.
+  const stale = await db.evalResult.deleteMany({ where: { origin: 'reported', runId: null, checkpointId: null } });
+  return { clips: created.count + evalClips, staleReportedRemoved: stale.count };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -142,6 +129,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   }
   const db = createDb(url);
   const r = await seed(db);
-  console.log(`seeded: ${r.clips} new clips, ${r.reported} reported results`);
+  console.log(`seeded: ${r.clips} new clips${r.staleReportedRemoved ? `, ${r.staleReportedRemoved} stale reported rows removed` : ''}`);
   await db.$disconnect();
 }

@@ -31,7 +31,8 @@
  * excludes 0 (up to one resample).
  *
  * Speed: the per-clip components (value pairs, validity, group) are precomputed into typed arrays
- * once; a resample is a loop of n index draws accumulating sums per group. 1,000 clips × 10,000
+ * once (one interleaved row per clip); a resample is a loop of n index draws accumulating sums per
+ * group. 1,000 clips × 10,000
  * resamples ≈ 10⁷ draws (bench/significance.ts).
  */
 import { f1Score } from '../eval/autodq';
@@ -392,38 +393,60 @@ export function bootstrapPaired(p: PairedClips, row: BootstrapRow, options: Boot
   if (full.a === null) throw new BootstrapInputError(`A has no scored clip of ${what} among the ${n} paired clips (${p.excludedA} failed)`);
   if (full.b === null) throw new BootstrapInputError(`B has no scored clip of ${what} among the ${n} paired clips (${p.excludedB} failed)`);
 
-  const s = scratch(p.groups);
+  // Hot-loop layout: one stride-8 Float64Array row per clip [a0, a1, validA, b0, b1, validB, –, –]
+  // (one cache line per draw) and one stride-8 accumulator row per group; A's fields go to A's group
+  // row, B's to B's. An excluded clip has components 0 and validity 0 (pairClips), so the loop is
+  // branch-free. Twice as fast as six separate arrays (bench/significance.ts).
+  const { groups, finalize } = p;
+  const data = new Float64Array(n * 8);
+  const offA = new Int32Array(n);
+  const offB = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * 8;
+    data[o] = p.a0[i];
+    data[o + 1] = p.a1[i];
+    data[o + 2] = p.validA[i];
+    data[o + 3] = p.b0[i];
+    data[o + 4] = p.b1[i];
+    data[o + 5] = p.validB[i];
+    offA[i] = p.groupA[i] * 8;
+    offB[i] = p.groupB[i] * 8;
+  }
+  const acc = new Float64Array(groups * 8);
+  const { sa0, sa1, ca, sb0, sb1, cb } = scratch(groups);
   const deltas = new Float64Array(resamples);
   let kept = 0;
   let le = 0;
   let ge = 0;
-  // The hot loop: mulberry32 inlined (the same stream as `mulberry32(seed)`), locals only.
-  const { validA, validB, groupA, groupB, a0, a1, b0, b1, finalize } = p;
-  const { sa0, sa1, ca, sb0, sb1, cb } = s;
   const scale = n / 4294967296;
   let state = seed >>> 0;
   for (let r = 0; r < resamples; r++) {
-    sa0.fill(0);
-    sa1.fill(0);
-    ca.fill(0);
-    sb0.fill(0);
-    sb1.fill(0);
-    cb.fill(0);
+    acc.fill(0);
     for (let k = 0; k < n; k++) {
-      state = (state + 0x6d2b79f5) >>> 0;
+      // mulberry32 inlined: the same stream as `mulberry32(seed)`.
+      state = (state + 0x6d2b79f5) | 0;
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       const i = Math.floor(((t ^ (t >>> 14)) >>> 0) * scale);
-      // Branch-free: an excluded clip has components 0 and validity 0 (pairClips).
-      const ga = groupA[i];
-      sa0[ga] += a0[i];
-      sa1[ga] += a1[i];
-      ca[ga] += validA[i];
-      const gb = groupB[i];
-      sb0[gb] += b0[i];
-      sb1[gb] += b1[i];
-      cb[gb] += validB[i];
+      const o = i << 3;
+      const ga = offA[i];
+      const gb = offB[i];
+      acc[ga] += data[o];
+      acc[ga + 1] += data[o + 1];
+      acc[ga + 2] += data[o + 2];
+      acc[gb + 3] += data[o + 3];
+      acc[gb + 4] += data[o + 4];
+      acc[gb + 5] += data[o + 5];
+    }
+    for (let g = 0; g < groups; g++) {
+      const o = g * 8;
+      sa0[g] = acc[o];
+      sa1[g] = acc[o + 1];
+      ca[g] = acc[o + 2];
+      sb0[g] = acc[o + 3];
+      sb1[g] = acc[o + 4];
+      cb[g] = acc[o + 5];
     }
     const va = finalize(sa0, sa1, ca);
     const vb = finalize(sb0, sb1, cb);
