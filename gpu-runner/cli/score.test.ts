@@ -201,6 +201,28 @@ describe('videocap score', () => {
     expect(stdout.mock.calls[0][0]).toMatch(/^usage: videocap score --input in.jsonl --output out.jsonl/);
   });
 
+  it('refuses an --output that is the --input file (also through a symlink) and leaves the input intact', async () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const input = writeInput([good('a'), good('b')]);
+    const before = fs.readFileSync(input, 'utf8');
+    expect(await runScoreCommand(['--input', input, '--output', input])).toBe(2);
+    expect(stderr.mock.calls.at(-1)?.[0]).toMatch(/--output .*in\.jsonl is the --input file/);
+    const link = path.join(dir, 'link.jsonl');
+    fs.symlinkSync(input, link);
+    expect(await runScoreCommand(['--input', input, '--output', link])).toBe(2);
+    expect(fs.readFileSync(input, 'utf8')).toBe(before);
+  });
+
+  it('writes through a temporary sibling file renamed over --output at the end (no .partial file left)', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = path.join(dir, 'out.jsonl');
+    fs.writeFileSync(output, 'previous results\n');
+    const input = writeInput([good('a')]);
+    expect(await runScoreCommand(['--input', input, '--output', output])).toBe(0);
+    expect(readOutput(output)).toHaveLength(1);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
   it('runs through the bin (npx videocap score)', async () => {
     const input = writeInput([good('bin')]);
     const output = path.join(dir, 'out.jsonl');

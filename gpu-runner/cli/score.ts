@@ -24,6 +24,7 @@
  * read or the output written, 2 for invalid options or provider variables.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
@@ -33,6 +34,18 @@ import { parseRewardWeights, type RewardWeight } from '../../core/reward';
 import { ProviderConfigError } from '../providers/env';
 import { createRewardServiceFromEnv, scorerIdentity, type EnvRewardService } from '../rewards/service';
 import type { RewardRequestItem, RewardResultItem } from '../rewards/types';
+
+/** True when both paths name one existing file (same device and inode; "-" is never a file). */
+export function sameFile(a: string, b: string): boolean {
+  if (a === '-' || b === '-') return false;
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 export const SCORE_USAGE = `usage: videocap score --input in.jsonl --output out.jsonl [options]
 
@@ -276,6 +289,11 @@ export async function runScoreCommand(argv: string[]): Promise<number> {
     throw error;
   }
 
+  if (sameFile(args.input, args.output)) {
+    console.error(`videocap score: --output ${args.output} is the --input file; scoring would overwrite its input. Choose another output file.\n\n${SCORE_USAGE}`);
+    return 2;
+  }
+
   let input: NodeJS.ReadableStream;
   try {
     input = await openInput(args.input);
@@ -288,15 +306,22 @@ export async function runScoreCommand(argv: string[]): Promise<number> {
 
   let output: NodeJS.WritableStream;
   const toStdout = args.output === '-';
+  // The output is written to a sibling temporary file and renamed over --output only when every line
+  // is written: a failed run leaves an existing output file as it was.
+  const tmpOutput = toStdout ? '' : path.join(path.dirname(path.resolve(args.output)), `.${path.basename(args.output)}.${process.pid}.partial`);
+  const discardTmp = () => {
+    if (tmpOutput) fs.rmSync(tmpOutput, { force: true });
+  };
   if (toStdout) {
     output = process.stdout;
   } else {
-    const file = fs.createWriteStream(args.output, { encoding: 'utf8' });
+    const file = fs.createWriteStream(tmpOutput, { encoding: 'utf8' });
     try {
       await once(file, 'open');
     } catch (error) {
       console.error(`videocap score: cannot write --output ${args.output}: ${error instanceof Error ? error.message : String(error)}`);
       (input as fs.ReadStream).destroy?.();
+      discardTmp();
       return 1;
     }
     output = file;
@@ -333,7 +358,10 @@ export async function runScoreCommand(argv: string[]): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     const where = code && code.startsWith('E') && lineNo === 0 ? `cannot read --input ${args.input}` : `failed after line ${lineNo}`;
     console.error(`videocap score: ${where}: ${error instanceof Error ? error.message : String(error)}`);
-    if (!toStdout) (output as fs.WriteStream).end();
+    if (!toStdout) {
+      (output as fs.WriteStream).end();
+      discardTmp();
+    }
     return 1;
   }
 
@@ -344,8 +372,10 @@ export async function runScoreCommand(argv: string[]): Promise<number> {
         file.once('error', reject);
         file.end(() => resolve());
       });
+      fs.renameSync(tmpOutput, args.output);
     } catch (error) {
       console.error(`videocap score: cannot write --output ${args.output}: ${error instanceof Error ? error.message : String(error)}`);
+      discardTmp();
       return 1;
     }
   }
