@@ -54,6 +54,16 @@ describe('deriveStructuredThink', () => {
     expect(think).toEqual([{ subject: 'Man', attributes: ['in a red shirt'], actions: ['pick up the cup'] }]);
   });
 
+  it('keeps coordinated and continuing verbs the tagger reads as nouns ("and drinks", ", then waves"), not listed nouns', () => {
+    expect(deriveStructuredThink('A woman picks up a cup and drinks from it, then waves.', [])).toEqual([
+      { subject: 'Woman', attributes: [], actions: ['pick up a cup', 'drink from it', 'wave'] },
+    ]);
+    expect(deriveStructuredThink('', ['He sits down and smiles.', 'A man opens the door and walks in.'])[0].actions).toContain('walk in');
+    expect(deriveStructuredThink('A man stacks cups and plates on the table.', [])).toEqual([
+      { subject: 'Man', attributes: [], actions: ['stack cups and plates on the table'] },
+    ]);
+  });
+
   it('merges pronouns into the last matching subject and keeps action order', () => {
     const think = deriveStructuredThink('', ['A woman opens the door.', 'A dog runs outside.', 'She closes the door.', 'It barks.']);
     expect(think).toEqual([

@@ -338,6 +338,18 @@ function verbPhraseToAction(pred: Token[]): string | null {
 }
 
 /**
+ * A third-person "-s" verb the lite tagger took for a plural noun where a verb is expected (a clause
+ * continuing its subject, "…, then waves"; a coordinated verb, "picks up a cup and drinks from it"):
+ * the stem must read as a verb and what follows must start a predicate. Null otherwise.
+ */
+function thirdPersonVerb(t: Token | undefined, next: Token | undefined): Token | null {
+  if (!t || t.pos !== 'NOUN' || !/[^s']s$/.test(t.lower)) return null;
+  const stem = verbLemma(t.lower);
+  if (stem === t.lower || !readsAsVerb(stem) || !looksLikePredicateStart(next)) return null;
+  return { ...t, pos: 'VERB', lemma: stem };
+}
+
+/**
  * The predicate's verb phrases: the main one and coordinated ones ("clenched his fists, said
  * something and stood up" → three). A split is a comma or "and" followed by a verb that is not an
  * attribute participle ("…, holding a cup").
@@ -349,6 +361,10 @@ function predicateActions(pred: Token[]): string[] {
     if (phrases[phrases.length - 1].length > 0 && (isComma(t) || (t.pos === 'CCONJ' && t.lower === 'and'))) {
       let j = i + 1;
       while (j < pred.length && (isComma(pred[j]) || (pred[j].pos === 'CCONJ' && pred[j].lower === 'and') || pred[j].pos === 'ADV')) j++;
+      // "a cup and drinks from it": a verb the tagger read as a noun, unless nouns are being listed ("cups and plates")
+      const before = pred[i - 1];
+      const repaired = before && !(isNominal(before) && isPluralToken(before)) ? thirdPersonVerb(pred[j], pred[j + 1]) : null;
+      if (repaired) pred[j] = repaired;
       const next = pred[j];
       if (next && next.pos === 'VERB' && !/ing$/.test(next.lower) && !ATTRIBUTE_PARTICIPLES.has(next.lemma)) {
         phrases.push([]);
@@ -399,8 +415,11 @@ function parseClause(clause: string): ParsedClause | null {
   const comma = tokens.findIndex((t) => isComma(t));
   if (comma > 0 && comma <= 6 && (tokens[0].pos === 'ADP' || tokens[0].pos === 'SCONJ')) tokens = tokens.slice(comma + 1);
   tokens = tokens.filter((t) => !(isPunct(t) && !isComma(t))).map((t, i) => ({ ...t, i }));
-  if (tokens.length < 2) return null;
-  if ((tokens[0].lower === 'there' || tokens[0].lower === 'it') && tokens[1].lemma === 'be') return null;
+  // a subjectless continuation whose verb the tagger read as a noun ("…, then waves")
+  const continuation = thirdPersonVerb(tokens[0], tokens[1]);
+  if (continuation) tokens[0] = continuation;
+  if (tokens.length === 0 || (tokens.length < 2 && !isVerb(tokens[0]))) return null;
+  if ((tokens[0].lower === 'there' || tokens[0].lower === 'it') && tokens[1]?.lemma === 'be') return null;
 
   const verbIdx = mainVerbIndex(tokens);
   if (verbIdx <= 0) {

@@ -65,6 +65,18 @@ describe('run.launch never runs a different experiment than asked', () => {
     expect(body.error.json.message).toBe('invalid run config — config.maxStep: unknown key — did you mean maxSteps?');
     expect(body.error.json.data.fieldErrors).toEqual({ 'config.maxStep': 'unknown key — did you mean maxSteps?' });
 
+    // An input-schema error (empty name) is one readable line, not zod's JSON dump.
+    const schema = await fetch(`${app.url}/api/trpc/run.launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { name: '', kind: 'grpo', backend: 'local', config: {} } }),
+    });
+    expect(schema.status).toBe(400);
+    const schemaBody = (await schema.json()) as { error: { json: { message: string; data: { fieldErrors: Record<string, string> } } } };
+    expect(schemaBody.error.json.message).toMatch(/^invalid input: name: /);
+    expect(schemaBody.error.json.message).not.toContain('[');
+    expect(Object.keys(schemaBody.error.json.data.fieldErrors)).toEqual(['name']);
+
     const nested = await launchError({ grpo: { numGeneration: 3 } });
     expect(nested.code).toBe('BAD_REQUEST');
     expect(nested.message).toMatch(/config\.grpo\.numGeneration: unknown key — did you mean numGenerations\?/);

@@ -41,7 +41,10 @@ const t = initTRPC.context<Context>().create({
       fieldErrors = cause.fieldErrors;
     }
     const requiredRole = cause instanceof ForbiddenError ? cause.requiredRole : null;
-    return { ...shape, data: { ...shape.data, fieldErrors, requiredRole } };
+    // tRPC's message for an input-schema error is zod's JSON dump of the issues: say it in one line
+    // ("invalid input: name: too short; grpo.numGenerations: …"); fieldErrors keeps the per-field form.
+    const message = cause instanceof ZodError ? `invalid input: ${cause.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}` : shape.message;
+    return { ...shape, message, data: { ...shape.data, fieldErrors, requiredRole } };
   },
 });
 
