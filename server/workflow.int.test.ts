@@ -92,6 +92,10 @@ describe('run.launch never runs a different experiment than asked', () => {
   it('a dataset the server does not know is refused with the known ones', async () => {
     const err = await launchError({ dataset: 'dream1k' });
     expect(err.message).toMatch(/config\.dataset: unknown dataset "dream1k" — did you mean dream-1k\? \(known: .*dream-1k/);
+    // with another config error, both are said at once
+    const both = await launchError({ dataset: 'dream1k', grpo: { numGenerations: 5 } });
+    expect(both.message).toMatch(/config\.grpo\.globalBatchSize: .*; config\.dataset: unknown dataset "dream1k"/);
+    expect(Object.keys((both as unknown as { cause: { fieldErrors: Record<string, string> } }).cause.fieldErrors).sort()).toEqual(['config.dataset', 'config.grpo.globalBatchSize']);
     const { id } = await caller.run.launch({ name: 'subset', kind: 'grpo', backend: 'local', config: { dataset: 'dream-1k:16', maxSteps: 1 } });
     await caller.run.cancel({ id });
   });

@@ -65,7 +65,21 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   }
   const name = input.name.trim();
   if (!name) throw new ValidationError('name: must not be empty', { name: 'must not be empty' });
-  const config = validateLaunchConfig(input.kind, input.config);
+  let config: ReturnType<typeof validateLaunchConfig>;
+  try {
+    config = validateLaunchConfig(input.kind, input.config);
+  } catch (e) {
+    // Say every problem at once: an unknown dataset is reported with the config's other errors.
+    const ref = (input.config as { dataset?: unknown } | null)?.dataset;
+    if (e instanceof ValidationError && typeof ref === 'string' && !e.fieldErrors['config.dataset']) {
+      const datasetError = await resolveLaunchDataset(db, ref).then(
+        () => null,
+        (d: unknown) => (d instanceof ValidationError ? d : null),
+      );
+      if (datasetError) throw new ValidationError(`${e.message}; ${datasetError.message}`, { ...e.fieldErrors, ...datasetError.fieldErrors });
+    }
+    throw e;
+  }
   const dataset = await resolveLaunchDataset(db, config.dataset);
   const testSet = benchmarkTrainingWarning(input.kind, dataset);
   if (input.parentRunId) {
