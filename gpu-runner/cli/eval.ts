@@ -8,7 +8,12 @@
  * Judge: JUDGE_BASE_URL / JUDGE_MODEL / JUDGE_API_KEY (OpenAI-compatible), else the offline lexical
  * judge (named as such in the output). Prints one summary JSON on stdout (per model of the file: per
  * subset and overall P/R/F1, or accuracy/score; failed and missing clips; the judge identity); progress
- * goes to stderr. Exit 0 unless a file cannot be read (1) or the options are invalid (2).
+ * goes to stderr. A multi-model file's reference entry ("Human") is skipped unless --model names it
+ * (core/eval/predictions.ts isBenchmarkReference, the rule of import-captions). --server stores each
+ * model's result as an imported evaluation run through the ingest API with VIDEOCAP_API_TOKEN (owner
+ * recorded) or else VIDEOCAP_RUNNER_TOKEN; a run with no scored clip is stored as failed
+ * (core/eval/outcome.ts). Exit 0 unless a file cannot be read or holds no model's captions (1) or the
+ * options are invalid (2).
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
