@@ -43,6 +43,13 @@ export interface JobContext {
 export interface JobResult {
   /** Final summary (e.g. train_runtime, final reward) recorded on the run. */
   summary: Record<string, number | string>;
+  /**
+   * Set when the job ran to its end but produced nothing usable (e.g. an evaluation in which no clip
+   * was scored): the run ends `failed` with this reason, and `summary` is still recorded.
+   */
+  failure?: string;
+  /** The reason of the `succeeded` transition (default "finished"), e.g. how many clips failed and why. */
+  message?: string;
 }
 
 /** Captions for an evaluation, generated from a checkpoint of one of our runs. */

@@ -318,12 +318,14 @@ export class Runner {
     try {
       const result = await body();
       if (this.stopping) return; // left for another runner to resume
-      await reporter.log([`finished: ${JSON.stringify(result.summary)}`]);
+      await reporter.log([`finished: ${JSON.stringify(result.summary)}`, ...(result.failure ? [`ERROR: ${result.failure}`] : result.message ? [result.message] : [])]);
       await reporter.close();
       if (ctl.signal.aborted) {
         await this.client.transition(run.id, { to: 'cancelled', reason: 'cancelled by user', runnerId: this.id });
+      } else if (result.failure) {
+        await this.client.transition(run.id, { to: 'failed', reason: result.failure, runnerId: this.id, summary: result.summary });
       } else {
-        await this.client.transition(run.id, { to: 'succeeded', reason: 'finished', runnerId: this.id, summary: result.summary });
+        await this.client.transition(run.id, { to: 'succeeded', reason: result.message ?? 'finished', runnerId: this.id, summary: result.summary });
       }
     } catch (e) {
       if (this.stopping || ctl.signal.reason instanceof RunnerStoppingError) return;

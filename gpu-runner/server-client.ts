@@ -6,10 +6,16 @@ import type { CreateRunInput, IngestBatchInput, IngestResponse, RejectedIngestIt
 import type { EvalProgress, EvalResultRecord, EvalSampleRecord } from '../core/eval/types';
 import type { CheckpointRecord, MetricPoint, RolloutRecord, RunStatus } from '../core/types';
 import type { RunReporter } from './report';
+import { apiToken } from './cli/api-token';
 
 export interface ServerClientOptions {
   serverUrl: string;
   token: string;
+  /**
+   * Which variable the token came from, named when the server refuses it (401). Default
+   * VIDEOCAP_RUNNER_TOKEN; VIDEOCAP_API_TOKEN for a personal API token (CLI commands).
+   */
+  tokenVariable?: 'VIDEOCAP_RUNNER_TOKEN' | 'VIDEOCAP_API_TOKEN';
   /** Per-request timeout. */
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
@@ -56,6 +62,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The message of a refused runner token: what happened and which variable to check. */
 export const TOKEN_REFUSED = '401: the runner token was refused — check VIDEOCAP_RUNNER_TOKEN (it must equal the server\'s, or be a token stored in RunnerToken)';
 
+/** The message of a refused personal API token (the server's reason follows in parentheses). */
+export const API_TOKEN_REFUSED = '401: the personal API token was refused — check VIDEOCAP_API_TOKEN (create one on <server>/account)';
+
 /** "ECONNREFUSED 127.0.0.1:3999" from Node's `fetch failed` (the reason is in `cause`). */
 function networkReason(e: unknown): string {
   if (e instanceof Error && e.name === 'TimeoutError') return 'no answer (timed out)';
@@ -89,7 +98,16 @@ export class ServerClient {
       throw new HttpError(0, `cannot reach the server at ${this.base} (${networkReason(e)}) — is it running? VIDEOCAP_SERVER_URL says where it is`);
     }
     const text = await res.text();
-    if (res.status === 401) throw new HttpError(401, TOKEN_REFUSED);
+    if (res.status === 401) {
+      if (this.opts.tokenVariable !== 'VIDEOCAP_API_TOKEN') throw new HttpError(401, TOKEN_REFUSED);
+      let why = text;
+      try {
+        why = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {
+        // keep the raw text
+      }
+      throw new HttpError(401, `${API_TOKEN_REFUSED}${why ? ` (${why})` : ''}`);
+    }
     if (!res.ok) {
       let msg = text;
       let body: unknown = null;
@@ -152,7 +170,7 @@ export class ServerClient {
   }
 
   /** The clips an eval run has stored (compact), for resume and aggregation. */
-  getEvalSamples(runId: string): Promise<{ samples: Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'>[] }> {
+  getEvalSamples(runId: string): Promise<{ samples: (Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'> & { failureReason?: string | null })[] }> {
     return this.withRetry(() => this.request('GET', `/api/ingest/runs/${encodeURIComponent(runId)}/eval-samples`));
   }
 
@@ -381,14 +399,24 @@ function describeItem(batch: IngestBatchInput, item: string): string {
   return l ? `log line ${l.seq}` : item;
 }
 
-export function serverClientFromEnv(env: Record<string, string | undefined> = process.env): ServerClient {
-  const serverUrl = env.VIDEOCAP_SERVER_URL ?? 'http://127.0.0.1:3000';
-  const token = env.VIDEOCAP_RUNNER_TOKEN;
-  if (!token) throw new Error('VIDEOCAP_RUNNER_TOKEN is not set (the server\'s runner token; see README "Configuration")');
+/**
+ * The ingest API client of a CLI command (`videocap import`, `videocap eval --server`): server
+ * `serverUrl` (else $VIDEOCAP_SERVER_URL, else http://127.0.0.1:3000) with $VIDEOCAP_API_TOKEN (a
+ * personal API token: the server records its owner as the run's creator) when set, else
+ * $VIDEOCAP_RUNNER_TOKEN (a runner token: no owner recorded). Throws, naming both variables, when
+ * neither is set, and when the URL is not http(s).
+ */
+export function serverClientFromEnv(env: Record<string, string | undefined> = process.env, serverUrl: string = env.VIDEOCAP_SERVER_URL ?? 'http://127.0.0.1:3000'): ServerClient {
+  const personal = apiToken(env);
+  const token = personal ?? (env.VIDEOCAP_RUNNER_TOKEN?.trim() || undefined);
+  if (!token) {
+    throw new Error('neither VIDEOCAP_API_TOKEN (your personal API token: create one on <server>/account) nor VIDEOCAP_RUNNER_TOKEN (a runner token; see README "Configuration") is set');
+  }
   try {
-    new URL(serverUrl);
+    const u = new URL(serverUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     throw new Error(`VIDEOCAP_SERVER_URL must be an http(s) URL, e.g. http://127.0.0.1:3000 (got "${serverUrl}")`);
   }
-  return new ServerClient({ serverUrl, token });
+  return new ServerClient({ serverUrl, token, tokenVariable: personal ? 'VIDEOCAP_API_TOKEN' : 'VIDEOCAP_RUNNER_TOKEN' });
 }

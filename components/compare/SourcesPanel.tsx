@@ -7,6 +7,7 @@
  * Re-importing a model keeps the spans of unchanged captions and flags the spans of changed ones.
  */
 import { useState, type DragEvent } from 'react';
+import { referenceSkippedMessage } from '../../core/eval/predictions';
 import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
 import { IfCan } from '../auth/SessionProvider';
 import { api } from '../providers/trpc';
@@ -31,7 +32,7 @@ export function SourcesPanel({ onChanged }: { onChanged?: () => void }) {
       done(
         `imported ${r.sources.length} source(s): ` +
           r.sources.map((s) => `${s.model} (${s.created} new, ${s.unchanged} unchanged, ${s.changed} changed${s.spansFlagged ? `, ${s.spansFlagged} span(s) flagged for review` : ''})`).join('; ') +
-          (r.skippedModels.length ? `; skipped ${r.skippedModels.join(', ')} (the benchmark reference)` : '') +
+          (r.skippedModels.length ? `; ${referenceSkippedMessage(r.skippedModels)}` : '') +
           (r.report.malformed.count ? `; ${r.report.malformed.count} malformed record(s), first: ${r.report.malformed.first[0]?.where}: ${r.report.malformed.first[0]?.error}` : '') +
           (r.report.sources.some((s) => s.unknownIds.count) ? `; unknown clip ids: ${r.report.sources.map((s) => s.unknownIds.ids.join(', ')).filter(Boolean).join(', ')}` : ''),
       ),

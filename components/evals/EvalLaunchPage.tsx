@@ -11,6 +11,7 @@ import { TRPCClientError } from '@trpc/client';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState, type DragEvent, type FormEvent } from 'react';
 import type { AppRouter } from '../../server/api/root';
+import { referenceSkippedMessage } from '../../core/eval/predictions';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
@@ -30,6 +31,8 @@ const inputClass = (error: boolean) =>
 
 interface UploadResult {
   sources: { id: string; name: string; model: string; captions: number }[];
+  /** The benchmark's reference entries of a multi-model file ("Human"), not offered as a model. */
+  skippedModels?: string[];
   report: {
     format: string;
     records: number;
@@ -305,6 +308,11 @@ export function EvalLaunchPage() {
                       {uploaded.report.records} records ({uploaded.report.format})
                       {uploaded.report.malformed.count > 0 && `, ${uploaded.report.malformed.count} malformed (e.g. ${uploaded.report.malformed.first[0]?.where}: ${uploaded.report.malformed.first[0]?.error})`}
                     </p>
+                    {(uploaded.skippedModels?.length ?? 0) > 0 && (
+                      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="eval-upload-skipped">
+                        {referenceSkippedMessage(uploaded.skippedModels ?? [])}
+                      </p>
+                    )}
                     {uploaded.sources.length > 1 && (
                       <label className="flex flex-col gap-1">
                         <span className="text-xs text-zinc-500">Model in the file</span>

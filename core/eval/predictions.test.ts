@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePredictions, PredictionsFileError, resolveDream1kId, resolveVdcId } from './predictions';
+import { isBenchmarkReference, parsePredictions, PredictionsFileError, referenceSkippedMessage, resolveDream1kId, resolveVdcId, withoutReferenceSources } from './predictions';
 
 const clipIds = ['dream-1k/1', 'dream-1k/2', 'dream-1k/3', 'dream-1k/4'];
 const opts = { resolveId: resolveDream1kId, clipIds };
@@ -70,5 +70,34 @@ describe('parsePredictions', () => {
     expect(() => parsePredictions('hello\nworld', opts)).toThrow(PredictionsFileError);
     expect(() => parsePredictions('hello\nworld', opts)).toThrow(/no usable prediction in the file .*line 1: not JSON/);
     expect(() => parsePredictions('[1, 2', opts)).toThrow(/starts with "\[" but is not a JSON list/);
+  });
+});
+
+describe('the benchmark reference in a multi-model file (one rule for caption imports, eval uploads and `videocap eval`)', () => {
+  const text = [
+    JSON.stringify({ idx: 1, descriptions: { Human: 'h1', 'GPT-4o': 'g1', gt: 'x' } }),
+    JSON.stringify({ idx: 2, descriptions: { Human: 'h2', 'GPT-4o': 'g2', gt: 'y' } }),
+  ].join('\n');
+
+  it('"Human" / "GT" / "Reference" / "Ground truth" (any case) of a multi-model file are the reference, unless asked for by name', () => {
+    expect(isBenchmarkReference('multi-model', 'Human')).toBe(true);
+    expect(isBenchmarkReference('multi-model', ' ground truth ')).toBe(true);
+    expect(isBenchmarkReference('multi-model', 'GPT-4o')).toBe(false);
+    expect(isBenchmarkReference('multi-model', 'Human', 'Human')).toBe(false);
+    expect(isBenchmarkReference('jsonl', 'Human')).toBe(false);
+    expect(isBenchmarkReference('multi-model', null)).toBe(false);
+  });
+
+  it('withoutReferenceSources keeps sources and their reports paired, and names what it skipped', () => {
+    const parsed = parsePredictions(text, opts);
+    const kept = withoutReferenceSources(parsed);
+    expect(kept.sources.map((s) => s.model)).toEqual(['GPT-4o']);
+    expect(kept.reports.map((r) => r.model)).toEqual(['GPT-4o']);
+    expect(kept.skippedModels).toEqual(['Human', 'gt']);
+    expect(referenceSkippedMessage(kept.skippedModels)).toBe("skipped Human, gt (the benchmark's reference, shown beside every clip)");
+    expect(referenceSkippedMessage([])).toBe('');
+    const asked = withoutReferenceSources(parsePredictions(text, { ...opts, model: 'Human' }), 'Human');
+    expect(asked.sources.map((s) => s.model)).toEqual(['Human']);
+    expect(asked.skippedModels).toEqual([]);
   });
 });

@@ -236,3 +236,44 @@ export function resolveCarebenchId(raw: string): string | null {
   const t = raw.trim().replace(/^carebench\//, '');
   return t ? `carebench/${t}` : null;
 }
+
+/** Model names of a multi-model file (compared case-insensitively) that are the benchmark's own reference captions, not a model. */
+const REFERENCE_MODEL_NAMES = new Set(['human', 'reference', 'gt', 'ground truth']);
+
+/**
+ * Whether a source of a parsed predictions file is the benchmark's reference rather than a model: the
+ * "Human" (or "Reference", "GT", "Ground truth"; any case) entry of a multi-model file. An entry the
+ * caller asked for by name (`requestedModel`, e.g. `--model Human`) is never treated as the reference:
+ * the caller chose it. The one rule every importer uses (caption sources, evaluation uploads, `videocap
+ * eval`), so the reference is never stored, evaluated or ranked as if it were a model.
+ */
+export function isBenchmarkReference(format: PredictionFormat, model: string | null, requestedModel?: string | null): boolean {
+  return format === 'multi-model' && !requestedModel?.trim() && model !== null && REFERENCE_MODEL_NAMES.has(model.trim().toLowerCase());
+}
+
+/**
+ * The sources of a parsed file without the benchmark's reference (isBenchmarkReference): `sources[i]`
+ * and `reports[i]` stay paired as in parsePredictions' output; `skippedModels` are the names left out,
+ * in file order (for referenceSkippedMessage).
+ */
+export function withoutReferenceSources(
+  parsed: { sources: PredictionSource[]; report: PredictionsReport },
+  requestedModel?: string | null,
+): { sources: PredictionSource[]; reports: SourceReport[]; skippedModels: string[] } {
+  const sources: PredictionSource[] = [];
+  const reports: SourceReport[] = [];
+  const skippedModels: string[] = [];
+  parsed.sources.forEach((s, i) => {
+    if (isBenchmarkReference(parsed.report.format, s.model, requestedModel)) skippedModels.push(s.model!);
+    else {
+      sources.push(s);
+      reports.push(parsed.report.sources[i]);
+    }
+  });
+  return { sources, reports, skippedModels };
+}
+
+/** What every importer says about skipped references: `skipped Human (the benchmark's reference, shown beside every clip)`; "" for none. */
+export function referenceSkippedMessage(skippedModels: readonly string[]): string {
+  return skippedModels.length ? `skipped ${skippedModels.join(', ')} (the benchmark's reference, shown beside every clip)` : '';
+}

@@ -106,7 +106,9 @@ export const evalProgressSchema = z.object({
   clipsTotal: z.number().int().min(0),
   clipsDone: z.number().int().min(0),
   clipsFailed: z.number().int().min(0),
+  /** Judge requests made by this evaluation (of one model: the CLI evaluates each model of a file separately). */
   callsMade: z.number().int().min(0),
+  /** Judge replies served from the cache, likewise. */
   callsCached: z.number().int().min(0),
   /** Judge calls still expected for the clips not done (before cache hits). */
   callsLeft: z.number().int().min(0),

@@ -65,11 +65,18 @@ const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d
 describe('CLI errors a person can act on', () => {
   it('a refused token: one line naming VIDEOCAP_RUNNER_TOKEN, no stack trace, nothing created (import and runner)', async () => {
     const before = await db().run.count();
-    const imp = start(['import', path.join(FIXTURES, 'trl')], { VIDEOCAP_RUNNER_TOKEN: WRONG_TOKEN });
+    const imp = start(['import', path.join(FIXTURES, 'trl')], { VIDEOCAP_RUNNER_TOKEN: WRONG_TOKEN, VIDEOCAP_API_TOKEN: '' });
     const done = await imp.exited;
     expect(done.code).toBe(1);
     expect(imp.output()).toContain(TOKEN_MESSAGE);
     noStack(imp.output());
+    expect(await db().run.count()).toBe(before);
+
+    // A personal API token (preferred when set) that is refused names VIDEOCAP_API_TOKEN and the server's reason.
+    const personal = start(['import', path.join(FIXTURES, 'trl')], { VIDEOCAP_API_TOKEN: 'vcp_not-a-token-0123456789abcdef' });
+    expect((await personal.exited).code).toBe(1);
+    expect(personal.output()).toContain('401: the personal API token was refused — check VIDEOCAP_API_TOKEN');
+    noStack(personal.output());
     expect(await db().run.count()).toBe(before);
 
     const runner = start(['runner'], { VIDEOCAP_RUNNER_TOKEN: WRONG_TOKEN, RUNNER_ID: 'cli-bad-token' });

@@ -19,7 +19,11 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  // Progress and notes go to process.stderr ("[videocap eval] …"): collected with console.error's lines.
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk).replace(/\n$/, ''));
+    return true;
+  });
   try {
     const code = await runEvalCommand(argv);
     return { code, out: out.join('\n'), err: err.join('\n') };
@@ -67,24 +71,46 @@ describe('videocap eval', () => {
   it('prints per-subset and overall P/R/F1 for each model of a multi-model file with the offline judge, and writes per-clip records', async () => {
     delete process.env.JUDGE_BASE_URL;
     const samplesOut = join(dir, 'samples.jsonl');
-    const { code, out } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--samples-out', samplesOut]);
+    const { code, out, err } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--samples-out', samplesOut]);
     expect(code).toBe(0);
     const summary = JSON.parse(out);
     expect(summary.benchmark).toBe('dream-1k');
     expect(summary.judge).toMatchObject({ kind: 'lexical', model: expect.stringMatching(/^lexical-judge-v\d+ \(offline approximation/), temperature: 0, endpoint: null });
     expect(summary.judge.note).toMatch(/not comparable/);
-    expect(summary.results.map((r: { model: string }) => r.model)).toEqual(['Human', 'Broken']);
+    // "Human" is the benchmark's reference, not a model: skipped with import-captions' message.
+    expect(summary.results.map((r: { model: string }) => r.model)).toEqual(['Broken']);
+    expect(err).toContain("skipped Human (the benchmark's reference, shown beside every clip)");
+    const records = (await readFile(samplesOut, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(3);
+    expect(records.every((r: { model: string }) => r.model === 'Broken')).toBe(true);
+  }, 60_000);
+
+  it('--model Human evaluates the reference when asked for by name (a reference judged against itself scores 1)', async () => {
+    delete process.env.JUDGE_BASE_URL;
+    const samplesOut = join(dir, 'samples-human.jsonl');
+    const { code, out, err } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--samples-out', samplesOut, '--model', 'Human']);
+    expect(code).toBe(0);
+    expect(err).not.toContain('skipped Human');
+    const summary = JSON.parse(out);
     const human = summary.results[0];
     // A reference judged against itself: every human event and every extracted event is entailed by the lexical judge.
     expect(human.overall).toMatchObject({ recall: 1, precision: 1, f1: 1, clips: 3, failed: 0 });
     expect(human.subsets.map((s: { subset: string; clips: number }) => [s.subset, s.clips])).toEqual([['movie_animation', 2], ['movie_live_action', 1]]);
     expect(human.clips.unknownIds).toEqual({ count: 1, ids: ['7777'] });
     expect(human.breakdowns.n_events).toHaveLength(4);
-    const broken = summary.results[1];
+    expect(human.clips.failed).toBe(0);
+  }, 60_000);
+
+  it('a model with a failed generation: the "<error>" caption is flagged and scored, not dropped', async () => {
+    delete process.env.JUDGE_BASE_URL;
+    const samplesOut = join(dir, 'samples-broken.jsonl');
+    const { code, out } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--samples-out', samplesOut, '--model', 'Broken']);
+    expect(code).toBe(0);
+    const broken = JSON.parse(out).results[0];
     expect(broken.clips.errorCaptions).toEqual({ count: 1, ids: ['dream-1k/2'] });
     expect(broken.overall.recall).toBeLessThan(1);
     const records = (await readFile(samplesOut, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(records).toHaveLength(6);
+    expect(records).toHaveLength(3);
     const errorClip = records.find((r: { model: string; clipId: string }) => r.model === 'Broken' && r.clipId === 'dream-1k/2');
     expect(errorClip).toMatchObject({ prediction: '<error>', flags: ['error-caption'], failed: false });
     expect(errorClip.details.referenceEvents.length).toBeGreaterThan(0);
@@ -117,6 +143,49 @@ describe('videocap eval', () => {
     expect(r.clips.failedClips[0].reason).toMatch(/no valid reply after 2 attempts/);
     expect(r.overall).toMatchObject({ recall: null, precision: null, f1: null, clips: 0, failed: 3 });
   }, 60_000);
+
+  it('progress lines count each model\'s own judge calls; judgeCalls in the summary is the total', async () => {
+    process.env.JUDGE_BASE_URL = server.url;
+    process.env.JUDGE_MODEL = 'judge-per-model';
+    const twoModels = join(dir, 'two-models.jsonl');
+    const refs = readFileSync(annotations, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { vid: number });
+    await writeFile(twoModels, refs.map((r, i) => JSON.stringify({ idx: r.vid, descriptions: { A: `A person walks and sits down ${i}.`, B: `A dog runs to a door and barks ${i}.` } })).join('\n') + '\n');
+    const { code, out, err } = await run(['dream1k', '--predictions', twoModels, '--annotations', annotations, '--concurrency', '2']);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    const last = (model: string) => {
+      const lines = err.split('\n').filter((l) => l.startsWith(`[videocap eval] ${model}: `) && /judge calls/.test(l));
+      const m = /judge calls (\d+) made \/ (\d+) cached/.exec(lines.at(-1) ?? '');
+      return m ? { made: Number(m[1]), cached: Number(m[2]) } : null;
+    };
+    const a = last('A');
+    const b = last('B');
+    expect(a && b).toBeTruthy();
+    expect(a!.made).toBeGreaterThan(0);
+    expect(b!.made).toBeGreaterThan(0);
+    // Per model, not cumulative: the two add up to the total the judge server answered.
+    expect(a!.made + b!.made).toBe(summary.judgeCalls.made);
+  }, 60_000);
+
+  it('an unreachable judge: every clip failed, stderr names the most common error and clip count; the log\'s attempt count is the one in the error', async () => {
+    process.env.JUDGE_BASE_URL = 'http://127.0.0.1:9/v1';
+    process.env.JUDGE_MAX_RETRIES = '1';
+    const { code, out, err } = await run(['dream1k', '--predictions', predictions, '--annotations', annotations, '--model', 'Broken']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out).results[0];
+    expect(r.clips).toMatchObject({ evaluated: 0, failed: 3 });
+    expect(err).toMatch(/Broken: no clip was scored: all 3 clips failed — most common error \([123] of 3 failed clips\): .*judge call failed: .*ECONNREFUSED.*\(gave up after 2 attempts\)/);
+    expect(err).toMatch(/each request tried up to 2 times on connection errors/);
+    expect(err).not.toMatch(/3 attempts per judged item/);
+  }, 60_000);
+
+  it('a file holding only the reference is refused (exit 1), naming it', async () => {
+    const onlyHuman = join(dir, 'only-human.jsonl');
+    await writeFile(onlyHuman, '{"idx": 1, "descriptions": {"Human": "A man walks."}}\n');
+    const r = await run(['dream1k', '--predictions', onlyHuman, '--annotations', annotations]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/only the benchmark's reference \(Human\) is in the file/);
+  });
 
   it('exit codes: 1 when a file cannot be read, 2 for bad options', async () => {
     expect((await run(['dream1k', '--predictions', join(dir, 'nope.jsonl')])).code).toBe(1);

@@ -8,7 +8,12 @@
  * Judge: JUDGE_BASE_URL / JUDGE_MODEL / JUDGE_API_KEY (OpenAI-compatible), else the offline lexical
  * judge (named as such in the output). Prints one summary JSON on stdout (per model of the file: per
  * subset and overall P/R/F1, or accuracy/score; failed and missing clips; the judge identity); progress
- * goes to stderr. Exit 0 unless a file cannot be read (1) or the options are invalid (2).
+ * goes to stderr. A multi-model file's reference entry ("Human") is skipped unless --model names it
+ * (core/eval/predictions.ts isBenchmarkReference, the rule of import-captions). --server stores each
+ * model's result as an imported evaluation run through the ingest API with VIDEOCAP_API_TOKEN (owner
+ * recorded) or else VIDEOCAP_RUNNER_TOKEN; a run with no scored clip is stored as failed
+ * (core/eval/outcome.ts). Exit 0 unless a file cannot be read or holds no model's captions (1) or the
+ * options are invalid (2).
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -16,14 +21,15 @@ import { parseArgs } from 'node:util';
 import { DREAM1K_PROMPT_VERSION } from '../../core/eval/dream1k';
 import { VDC_PROMPT_VERSION, VDC_QA_SETS, type VdcQaSet } from '../../core/eval/vdc';
 import { CAREBENCH_PROMPT_VERSION } from '../../core/eval/carebench';
-import { summaryResultRows, type BenchmarkId, type CaptionProvenance, type EvalResultRecord, type EvalSampleRecord } from '../../core/eval/types';
-import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, type PredictionsReport } from '../../core/eval/predictions';
+import { summaryResultRows, type BenchmarkId, type CaptionProvenance, type EvalProgress, type EvalResultRecord, type EvalSampleRecord } from '../../core/eval/types';
+import { parsePredictions, PredictionsFileError, referenceSkippedMessage, resolveCarebenchId, resolveDream1kId, resolveVdcId, withoutReferenceSources, type PredictionsReport } from '../../core/eval/predictions';
+import { evalOutcome } from '../../core/eval/outcome';
 import { ProviderConfigError } from '../providers/env';
 import { JudgeClient } from '../providers/judge-client';
 import { buildTasks, evaluate, type BenchmarkTask } from '../eval/run-eval';
-import { judgeConfigFromEnv, judgeForConfig, judgeIdentity } from '../eval/judge-setup';
+import { judgeConfigFromEnv, judgeForConfig, judgeIdentity, judgeRetryText } from '../eval/judge-setup';
 import { ServerJudgeStore } from '../eval/judge-store';
-import { ServerClient } from '../server-client';
+import { serverClientFromEnv, type ServerClient } from '../server-client';
 import { CAREBENCH_SAMPLE_LABEL, DEFAULT_CAREBENCH_PATH } from '../datasets/carebench';
 
 export const EVAL_USAGE = `usage: videocap eval dream1k|vdc|carebench --predictions FILE [options]
@@ -41,8 +47,13 @@ options:
   --model NAME          evaluate only this model of a multi-model file (or: name to record)
   --samples-out FILE    write one JSON line per clip (verdicts, reasons, extracted events, failures)
   --concurrency N       judge requests in flight (default $JUDGE_CONCURRENCY or 8)
-  --server URL          also store the result on the server as an imported evaluation
-                        (needs VIDEOCAP_RUNNER_TOKEN; judge replies are then cached in its database)
+  --server URL          also store the result on the server as an imported evaluation (needs
+                        VIDEOCAP_API_TOKEN, your personal API token: the run records you as its
+                        creator; else VIDEOCAP_RUNNER_TOKEN); judge replies are then cached in its database
+
+A multi-model file's reference entry ("Human") is the benchmark's reference, not a model: it is skipped
+unless asked for with --model.
+Progress lines on stderr count each model's own judge calls; "judgeCalls" in the summary is the total.
 
 environment:
   JUDGE_BASE_URL, JUDGE_MODEL, JUDGE_API_KEY, JUDGE_TEMPERATURE (default 0)   OpenAI-compatible judge;
@@ -178,6 +189,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  // The benchmark's reference ("Human") is not a model: skipped, as import-captions does (unless --model names it).
+  const kept = withoutReferenceSources(parsed, args.model);
+  if (kept.skippedModels.length) log(referenceSkippedMessage(kept.skippedModels));
+  if (kept.sources.length === 0) {
+    console.error(`videocap eval: ${args.predictions}: only the benchmark's reference (${kept.skippedModels.join(', ')}) is in the file, no model's captions`);
+    return 1;
+  }
 
   const concurrency = args.concurrency ?? Number(process.env.JUDGE_CONCURRENCY ?? 8);
   let judgeCfg;
@@ -191,30 +209,37 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const identity = judgeIdentity(judge, promptVersionOf(args.benchmark));
   let server: ServerClient | null = null;
   if (args.server) {
-    const token = process.env.VIDEOCAP_RUNNER_TOKEN;
-    if (!token) {
-      console.error('videocap eval: --server needs VIDEOCAP_RUNNER_TOKEN (the server\'s runner token; see README "Configuration")');
+    try {
+      server = serverClientFromEnv(process.env, args.server);
+    } catch (e) {
+      console.error(`videocap eval: --server: ${e instanceof Error ? e.message : String(e)}`);
       return 2;
     }
-    server = new ServerClient({ serverUrl: args.server, token });
   }
   const store = server && judge.kind !== 'lexical' ? new ServerJudgeStore(server) : null;
   const client = new JudgeClient(judge, { attempts: Number(process.env.JUDGE_REPLY_ATTEMPTS ?? 3), store });
-  log(`${task.label}: ${task.items.length} clips in the annotations; judge ${identity.kind}:${identity.model}${identity.endpoint ? ` @ ${identity.endpoint}` : ''}; ${parsed.sources.length} caption source(s) in ${args.predictions} (${parsed.report.format})`);
+  log(`${task.label}: ${task.items.length} clips in the annotations; judge ${identity.kind}:${identity.model}${identity.endpoint ? ` @ ${identity.endpoint}` : ''}; ${judgeRetryText(judge, client.attempts, process.env)}; ${kept.sources.length} caption source(s) in ${args.predictions} (${parsed.report.format})`);
 
   const results: Record<string, unknown>[] = [];
   const allSamples: (EvalSampleRecord & { model: string | null })[] = [];
-  for (let i = 0; i < parsed.sources.length; i++) {
-    const source = parsed.sources[i];
-    const report = parsed.report.sources[i];
+  for (let i = 0; i < kept.sources.length; i++) {
+    const source = kept.sources[i];
+    const report = kept.reports[i];
+    let finalProgress: EvalProgress | null = null;
     const samples = await evaluate({
       tasks: [task],
       predictions: source.captions,
       client,
       concurrency,
-      onProgress: (p) => log(`${source.model ?? 'predictions'}: ${p.clipsDone}/${p.clipsTotal} clips, ${p.clipsFailed} failed, judge calls ${p.callsMade} made / ${p.callsCached} cached / ~${p.callsLeft} left${p.etaSeconds !== null ? `, ETA ${Math.round(p.etaSeconds)} s` : ''}`),
+      // This model's own judge calls (evaluate counts from its start); the summary's judgeCalls is the total.
+      onProgress: (p) => {
+        finalProgress = p;
+        log(`${source.model ?? 'predictions'}: ${p.clipsDone}/${p.clipsTotal} clips, ${p.clipsFailed} failed, judge calls ${p.callsMade} made / ${p.callsCached} cached / ~${p.callsLeft} left${p.etaSeconds !== null ? `, ETA ${Math.round(p.etaSeconds)} s` : ''}`);
+      },
       progressIntervalMs: 2000,
     });
+    const outcome = evalOutcome(samples, report.missing.count);
+    if (outcome.failed > 0) log(`${source.model ?? 'predictions'}: ${outcome.message}`);
     const summary = task.summarize(samples);
     const failedClips = samples.filter((s) => s.failed).map((s) => ({ clipId: s.clipId, reason: s.failureReason }));
     const { benchmark: _b, ...numbers } = summary;
@@ -235,8 +260,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     for (const s of samples) allSamples.push({ ...s, model: source.model });
     if (server) {
       try {
-        const id = await storeImportedEvaluation(server, { args, task, summaryRows: summaryResultRows(summary), samples, model: source.model, identity, report: parsed.report });
-        log(`stored on ${args.server} as run ${id}`);
+        const id = await storeImportedEvaluation(server, { args, task, summaryRows: summaryResultRows(summary), samples, model: source.model, identity, report: parsed.report, progress: finalProgress, outcome });
+        log(`stored on ${args.server} as run ${id}${outcome.runFailed ? ' (failed: no clip was scored)' : ''}`);
         results[results.length - 1].serverRunId = id;
       } catch (e) {
         log(`could not store the result on ${args.server}: ${e instanceof Error ? e.message : String(e)}`);
@@ -260,6 +285,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     annotations: annotationsLabel(args),
     predictions: { file: args.predictions, format: parsed.report.format, records: parsed.report.records, malformed: parsed.report.malformed },
     judge: { ...identity, note: identity.kind === 'lexical' ? 'offline lexical judge: an approximation, not comparable with published numbers' : undefined },
+    /** Totals over every model of the file (the progress lines count each model's own). */
     judgeCalls: { ...client.counters },
     results,
   };
@@ -267,10 +293,26 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Stores one source's result as an imported evaluation run (ingest API, runner token). */
+/**
+ * Stores one source's result as an imported evaluation run (ingest API; with a personal API token the
+ * server records its owner as the creator): its samples, result rows and progress (clips done / total
+ * and judge calls, like a runner's eval job), then the end state of core/eval/outcome.ts — failed when
+ * no clip was scored (the reason names the most common error), else succeeded (saying how many clips
+ * failed and why). Resolves with the run id; rejects with the server's message.
+ */
 async function storeImportedEvaluation(
   server: ServerClient,
-  input: { args: Args; task: BenchmarkTask; summaryRows: ReturnType<typeof summaryResultRows>; samples: EvalSampleRecord[]; model: string | null; identity: ReturnType<typeof judgeIdentity>; report: PredictionsReport },
+  input: {
+    args: Args;
+    task: BenchmarkTask;
+    summaryRows: ReturnType<typeof summaryResultRows>;
+    samples: EvalSampleRecord[];
+    model: string | null;
+    identity: ReturnType<typeof judgeIdentity>;
+    report: PredictionsReport;
+    progress: EvalProgress | null;
+    outcome: ReturnType<typeof evalOutcome>;
+  },
 ): Promise<string> {
   const { args, task, model, identity } = input;
   const provenance: CaptionProvenance = {
@@ -304,7 +346,16 @@ async function storeImportedEvaluation(
   for (let i = 0; i < input.samples.length; i += 500) {
     await server.withRetry(() => server.sendBatch(id, { evalSamples: input.samples.slice(i, i + 500) }));
   }
-  await server.withRetry(() => server.sendBatch(id, { evalResults: rows }));
-  await server.transition(id, { to: 'succeeded', reason: `imported evaluation of ${input.samples.length} clips` });
+  const n = input.samples.length;
+  const progress: EvalProgress = input.progress ?? { clipsTotal: n, clipsDone: n, clipsFailed: input.outcome.failed, callsMade: 0, callsCached: 0, callsLeft: 0, etaSeconds: 0, stage: task.label };
+  await server.withRetry(() => server.sendBatch(id, { evalResults: rows, evalProgress: progress, progress: { step: progress.clipsDone, maxSteps: progress.clipsTotal } }));
+  const summary: Record<string, number | string> = { clips: n, failed_clips: input.outcome.failed, judge_calls_made: progress.callsMade, judge_calls_cached: progress.callsCached };
+  if (input.outcome.topFailure) summary.most_common_failure = `${input.outcome.topFailure.reason} (${input.outcome.topFailure.clips} clips)`;
+  if (input.outcome.runFailed) {
+    await server.transition(id, { to: 'failed', reason: input.outcome.message, summary });
+  } else {
+    const base = `imported evaluation of ${n} clips`;
+    await server.transition(id, { to: 'succeeded', reason: input.outcome.failed > 0 ? `${base}; ${input.outcome.message.replace(/^finished; /, '')}` : base, summary });
+  }
   return id;
 }

@@ -2,11 +2,13 @@
  * `videocap import-captions FILE [--model NAME] [--benchmark dream-1k]`: import a captions file as
  * caption sources for the comparison view (/compare/clips), through the tRPC HTTP API
  * (`captionSource.import`, the same as the browser's drag and drop), as the owner of
- * $VIDEOCAP_API_TOKEN (researcher or admin; not needed with AUTH_MODE=open).
+ * $VIDEOCAP_API_TOKEN (researcher or admin; not needed with AUTH_MODE=open). Exit code 0 when imported,
+ * 1 when the file cannot be read or the server refuses it, 2 for option errors (no or several FILEs).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { referenceSkippedMessage } from '../../core/eval/predictions';
 import { apiToken } from './api-token';
 import { callTrpc } from './trpc-http';
 
@@ -66,7 +68,7 @@ export async function runImportCaptionsCommand(argv: string[]): Promise<number> 
     text = await readFile(file, 'utf8');
   } catch (e) {
     console.error(`videocap import-captions: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return 1; // like every command: 1 for a file that cannot be read, 2 only for option errors
   }
   const server = values.server ?? process.env.VIDEOCAP_SERVER_URL ?? 'http://127.0.0.1:3000';
   let r: ImportResult;
@@ -84,7 +86,7 @@ export async function runImportCaptionsCommand(argv: string[]): Promise<number> 
     if (s.duplicates.count) console.error(`${who}: ${s.duplicates.count} duplicate clip(s), the first caption kept: ${s.duplicates.ids.join(', ')}`);
     if (s.errorCaptions.count || s.emptyCaptions.count) console.error(`${who}: ${s.errorCaptions.count} "<error>" and ${s.emptyCaptions.count} empty caption(s), imported as they are`);
   }
-  if (r.skippedModels.length) console.error(`skipped ${r.skippedModels.join(', ')} (the benchmark's reference, shown beside every clip)`);
+  if (r.skippedModels.length) console.error(referenceSkippedMessage(r.skippedModels));
   for (const s of r.sources) {
     console.log(
       `${s.new ? 'created' : 'updated'} source "${s.name}" (${s.id}): ${s.created} new, ${s.unchanged} unchanged, ${s.changed} changed caption(s)` +

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../../server/api/root';
 import { db } from '../../server/db';
 import { startTestApp, type TestApp } from '../../server/testing/http-app';
+import { verifyApiToken } from '../../server/services/tokens';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'gpu-runner', 'importers', 'fixtures');
@@ -253,9 +254,19 @@ describe('videocap import', () => {
     const missing = await cli(['import', path.join(FIXTURES, 'does-not-exist')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot import .*does-not-exist/);
-    const noToken = await cli(['import', path.join(FIXTURES, 'trl'), '--num-generations', '3'], { VIDEOCAP_RUNNER_TOKEN: '' });
+    const noToken = await cli(['import', path.join(FIXTURES, 'trl'), '--num-generations', '3'], { VIDEOCAP_RUNNER_TOKEN: '', VIDEOCAP_API_TOKEN: '' });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toMatch(/VIDEOCAP_RUNNER_TOKEN is not set/);
+    expect(noToken.stderr).toMatch(/neither VIDEOCAP_API_TOKEN .* nor VIDEOCAP_RUNNER_TOKEN .* is set/);
+  });
+
+  it('accepts a personal API token alone (VIDEOCAP_API_TOKEN) and records its owner; a runner token records none', async () => {
+    const personal = await cli(['import', path.join(FIXTURES, 'trl'), '--num-generations', '3', '--name', 'personal-token-import'], { VIDEOCAP_RUNNER_TOKEN: '' });
+    expect(personal.code, personal.stderr).toBe(0);
+    const { user } = await verifyApiToken(db(), process.env.VIDEOCAP_API_TOKEN!);
+    expect((await db().run.findUniqueOrThrow({ where: { id: summaryOf(personal.stdout).runId } })).createdById).toBe(user.id);
+    const runner = await cli(['import', path.join(FIXTURES, 'trl'), '--num-generations', '3', '--name', 'runner-token-import'], { VIDEOCAP_API_TOKEN: '' });
+    expect(runner.code, runner.stderr).toBe(0);
+    expect((await db().run.findUniqueOrThrow({ where: { id: summaryOf(runner.stdout).runId } })).createdById).toBeNull();
   });
 });
 

@@ -25,7 +25,8 @@ Creates a run from existing training output and uploads its metrics, rollouts an
                      override args.json; it is checked against the prompt column.
 Unreadable lines are reported with file and line number and skipped; records that are not imported are
 listed with the reason; the final counts are what the server stored.
-Server: $VIDEOCAP_SERVER_URL (default http://127.0.0.1:3000) with $VIDEOCAP_RUNNER_TOKEN.`;
+Server: $VIDEOCAP_SERVER_URL (default http://127.0.0.1:3000) with $VIDEOCAP_API_TOKEN (your personal API
+token; the run records you as its creator) or, when it is not set, $VIDEOCAP_RUNNER_TOKEN.`;
 
 /** How long the upload keeps retrying an unreachable server before the import gives up. */
 const UPLOAD_DEADLINE_MS = Number(process.env.VIDEOCAP_IMPORT_DEADLINE_MS ?? 10 * 60_000);

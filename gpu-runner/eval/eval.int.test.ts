@@ -14,6 +14,7 @@ import { startOpenAIServer, type OpenAITestServer } from '../testing/openai-serv
 import { createLexicalJudge } from '../providers/lexical-judge';
 import { loadDream1k } from '../datasets/dream1k';
 import { until } from '../../server/testing/until';
+import { verifyApiToken } from '../../server/services/tokens';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const caller = createCaller({ db: db(), headers: new Headers() });
@@ -162,7 +163,57 @@ describe('eval runs (imported predictions, OpenAI-compatible judge)', () => {
   }, 240_000);
 });
 
+describe('an evaluation in which no clip is scored', () => {
+  it('an unreachable judge: the run ends failed, naming the most common error and how many clips it hit; the log states the attempt count of the error', async () => {
+    onTestFailed(() => {
+      for (const [id, out] of outputs) console.error(`--- runner ${id} ---\n${out().slice(-4000)}`);
+    });
+    const clips = loadDream1k({ limit: 2 });
+    const text = clips.map((c) => JSON.stringify({ vid: c.vid, caption: c.referenceCaption })).join('\n');
+    const upload = await caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'two.jsonl', text });
+    const { id } = await caller.eval.launch({
+      name: 'eval-unreachable-judge',
+      config: {
+        benchmarks: ['dream-1k'],
+        judge: { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'nobody-home' },
+        source: { kind: 'imported', captionSourceId: upload.sources[0].id, model: 'two clips' },
+        maxClips: 2,
+      },
+    });
+    // Only this test's runner takes the job (earlier tests' runners would use their own JUDGE_MAX_RETRIES).
+    for (const r of runners) kill(r);
+    const runner = startRunner('it-eval-unreachable', { JUDGE_MAX_RETRIES: '1' });
+    try {
+      const done = await until(() => caller.run.get({ id }), (r) => r.status === 'succeeded' || r.status === 'failed', 'the evaluation to finish', 120_000);
+      expect(done.status).toBe('failed');
+      expect(done.failureReason).toMatch(/^no clip was scored: all 2 clips failed — most common error \([12] of 2 failed clips\): .*judge call failed: .*ECONNREFUSED.*\(gave up after 2 attempts\)$/);
+      expect((done.summary as Record<string, unknown>).failed_clips).toBe(2);
+      // The log's attempt count is the error's.
+      const n = /gave up after (\d+) attempts/.exec(done.failureReason ?? '')?.[1];
+      expect(done.logTail.some((l) => new RegExp(`each request tried up to ${n} times on connection errors`).test(l.line))).toBe(true);
+      expect(done.logTail.some((l) => /attempts per judged item/.test(l.line))).toBe(false);
+      const ev = await caller.eval.get({ runId: id });
+      expect(ev.evalProgress).toMatchObject({ clipsTotal: 2, clipsDone: 2, clipsFailed: 2 });
+    } finally {
+      kill(runner);
+    }
+  }, 180_000);
+});
+
 describe('eval launch and import', () => {
+  it('an uploaded multi-model file: the reference ("Human") is skipped, not offered as a model', async () => {
+    const text = loadDream1k({ limit: 2 })
+      .map((c) => JSON.stringify({ idx: c.vid, descriptions: { Human: c.referenceCaption, 'GPT-4o': 'A person walks.' } }))
+      .join('\n');
+    const r = await caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'explorer.jsonl', text });
+    expect(r.skippedModels).toEqual(['Human']);
+    expect(r.sources.map((s) => s.model)).toEqual(['GPT-4o']);
+    expect(r.report.sources.map((s) => s.model)).toEqual(['GPT-4o']);
+    await expect(
+      caller.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'only-human.jsonl', text: JSON.stringify({ idx: 1, descriptions: { Human: 'A man walks.' } }) }),
+    ).rejects.toThrow(/only the benchmark's reference \(Human\)/);
+  });
+
   it('rejects invalid eval configs naming the field, and stores nothing', async () => {
     const before = await db().run.count();
     await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: [], source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toThrow(/config\.benchmarks: choose at least one benchmark/);
@@ -198,9 +249,50 @@ describe('eval launch and import', () => {
     expect(runId).toBeTruthy();
     const run = await caller.run.get({ id: runId });
     expect(run).toMatchObject({ kind: 'eval', backend: 'import', status: 'succeeded' });
+    // With both tokens set the personal one is used: the run records its owner.
+    const { user } = await verifyApiToken(db(), process.env.VIDEOCAP_API_TOKEN!);
+    expect(run.createdBy?.id).toBe(user.id);
+    // Progress like a browser-launched evaluation's (not "0/?").
+    expect(run).toMatchObject({ lastStep: 1, maxSteps: 1 });
     const ev = await caller.eval.get({ runId });
+    expect(ev.evalProgress).toMatchObject({ clipsTotal: 1, clipsDone: 1, clipsFailed: 0 });
     expect(ev.results.map((r) => r.metric).sort()).toEqual(['action_f1', 'action_precision', 'action_recall', 'object_f1', 'object_precision', 'object_recall']);
     expect(ev.results.every((r) => r.origin === 'imported' && r.judgeKind === 'lexical' && r.clips === 1)).toBe(true);
     expect(await db().evalSample.count({ where: { runId } })).toBe(1);
+  });
+
+  it('`videocap eval --server` with only a personal API token: accepted, owner recorded; the reference ("Human") is not stored as a model', async () => {
+    const { runEvalCommand } = await import('../cli/eval');
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(path.join(tmpdir(), 'eval-server-'));
+    const file = path.join(dir, 'explorer.jsonl');
+    const tag = `M-${Date.now()}`;
+    await writeFile(file, loadDream1k({ limit: 2 }).map((c) => JSON.stringify({ idx: c.vid, descriptions: { Human: c.referenceCaption, [tag]: 'A person walks to a door.' } })).join('\n') + '\n');
+    const saved = { ...process.env };
+    delete process.env.JUDGE_BASE_URL;
+    delete process.env.VIDEOCAP_RUNNER_TOKEN;
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = console.log;
+    const write = process.stderr.write.bind(process.stderr);
+    console.log = (...a: unknown[]) => void out.push(a.join(' '));
+    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await runEvalCommand(['dream1k', '--predictions', file, '--server', app.url])).toBe(0);
+    } finally {
+      console.log = log;
+      process.stderr.write = write;
+      process.env = saved;
+    }
+    expect(err.join('')).toContain("skipped Human (the benchmark's reference, shown beside every clip)");
+    const summary = JSON.parse(out.join('\n'));
+    expect(summary.results.map((r: { model: string }) => r.model)).toEqual([tag]);
+    const runId = summary.results[0].serverRunId as string;
+    const run = await caller.run.get({ id: runId });
+    const { user } = await verifyApiToken(db(), process.env.VIDEOCAP_API_TOKEN!);
+    expect(run).toMatchObject({ status: 'succeeded', name: `eval dream-1k: ${tag}`, lastStep: 2, maxSteps: 2 });
+    expect(run.createdBy?.id).toBe(user.id);
+    expect(await db().run.count({ where: { name: { startsWith: 'eval dream-1k: Human' }, createdAt: { gte: new Date(Date.now() - 120_000) } } })).toBe(0);
   });
 });

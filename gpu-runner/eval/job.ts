@@ -6,7 +6,9 @@
  *  3. generates captions for a checkpoint with the evaluated run's backend (local: simulated from the
  *     annotations; swift: `swift infer`);
  *  4. scores every remaining clip (gpu-runner/eval/run-eval.ts), sending each clip's record, progress
- *     (clips done / failed, judge calls made / cached / left, ETA) and finally the result rows.
+ *     (clips done / failed, judge calls made / cached / left, ETA) and finally the result rows;
+ *  5. ends failed when no clip was scored (core/eval/outcome.ts: the reason names the most common
+ *     per-clip error and how many clips it hit); a partial failure succeeds with a message saying so.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -15,6 +17,7 @@ import { CAREBENCH_PROMPT_VERSION } from '../../core/eval/carebench';
 import { DREAM1K_PROMPT_VERSION } from '../../core/eval/dream1k';
 import { summaryResultRows, type BenchmarkId, type CaptionProvenance, type EvalResultRecord, type EvalSampleRecord } from '../../core/eval/types';
 import { VDC_PROMPT_VERSION } from '../../core/eval/vdc';
+import { evalOutcome } from '../../core/eval/outcome';
 import { runConfigSchema } from '../../core/run-config';
 import type { ClipRecord } from '../../core/types';
 import { JudgeClient } from '../providers/judge-client';
@@ -23,7 +26,7 @@ import type { IngestReporter, RunForRunner, ServerClient } from '../server-clien
 import { loadDream1k } from '../datasets/dream1k';
 import { loadVdc } from '../datasets/vdc';
 import { loadCarebench } from '../datasets/carebench';
-import { judgeForConfig, judgeIdentity } from './judge-setup';
+import { judgeForConfig, judgeIdentity, judgeRetryText } from './judge-setup';
 import { ServerJudgeStore } from './judge-store';
 import { buildTasks, evaluate, sampleKey, type BenchmarkTask } from './run-eval';
 
@@ -143,7 +146,7 @@ export async function runEvalJob(deps: EvalJobDeps): Promise<JobResult> {
   const store = judge.kind === 'lexical' ? null : new ServerJudgeStore(client);
   const jc = new JudgeClient(judge, { attempts: config.attempts, store });
   await reporter.log([
-    `judge: ${judge.kind === 'lexical' ? 'offline lexical judge (an approximation, not comparable with published numbers)' : `${judge.model} @ ${judge.endpoint} (temperature ${judge.temperature}, persistent PostgreSQL cache)`}; concurrency ${config.concurrency}; ${config.attempts} attempts per judged item`,
+    `judge: ${judge.kind === 'lexical' ? 'offline lexical judge (an approximation, not comparable with published numbers)' : `${judge.model} @ ${judge.endpoint} (temperature ${judge.temperature}, persistent PostgreSQL cache)`}; concurrency ${config.concurrency}; ${judgeRetryText(judge, config.attempts, deps.env)}`,
   ]);
 
   const newSamples = await evaluate({
@@ -164,7 +167,7 @@ export async function runEvalJob(deps: EvalJobDeps): Promise<JobResult> {
   if (deps.signal.aborted) throw new Error('evaluation cancelled');
 
   // Results: everything stored before (other runners) plus this runner's clips.
-  const all: Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'>[] = [
+  const all: (Pick<EvalSampleRecord, 'benchmark' | 'subset' | 'clipId' | 'failed' | 'scores'> & { failureReason?: string | null })[] = [
     ...previous,
     ...newSamples.filter((s) => !done.has(sampleKey(s))),
   ];
@@ -183,6 +186,10 @@ export async function runEvalJob(deps: EvalJobDeps): Promise<JobResult> {
   summary.judge_calls_made = jc.counters.made;
   summary.judge_calls_cached = jc.counters.cached;
   if (provenance.simulated) summary.simulation = 'captions simulated by the local backend from the clip annotations (not a model)';
+  // No clip scored (all failed, or none had a caption): the run fails, naming the most common error.
+  const outcome = evalOutcome(all, missing.length);
+  if (outcome.topFailure) summary.most_common_failure = `${outcome.topFailure.reason} (${outcome.topFailure.clips} clips)`;
   deps.log(`eval ${run.id}: ${all.length} clips, ${summary.failed_clips} failed, judge calls ${jc.counters.made} made / ${jc.counters.cached} cached`);
-  return { summary };
+  if (outcome.runFailed) return { summary, failure: outcome.message };
+  return { summary, ...(outcome.failed > 0 ? { message: outcome.message } : {}) };
 }

@@ -44,3 +44,17 @@ export function judgeIdentity(judge: Judge, promptVersion: string): JudgeIdentit
     promptVersion,
   };
 }
+
+/**
+ * How often a judged item is tried, for the run log, from the two limits that actually apply:
+ * `replyAttempts` judge replies per item (a reply that fails validation is asked again; the eval
+ * config's `attempts` / JUDGE_REPLY_ATTEMPTS), and per request JUDGE_MAX_RETRIES + 1 HTTP attempts
+ * on connection errors, timeouts, 429 and 5xx (gpu-runner/providers/http.ts, whose "gave up after N
+ * attempts" error counts the same N). The lexical judge makes no request: only the reply limit applies.
+ */
+export function judgeRetryText(judge: Judge, replyAttempts: number, env: Record<string, string | undefined> = process.env): string {
+  const replies = `up to ${replyAttempts} judge repl${replyAttempts === 1 ? 'y' : 'ies'} per judged item (a reply that fails validation is asked again)`;
+  if (judge.kind === 'lexical') return replies;
+  const http = parseProviderEnv(env).JUDGE_MAX_RETRIES + 1;
+  return `${replies}; each request tried up to ${http} time${http === 1 ? '' : 's'} on connection errors, timeouts, 429 and 5xx (JUDGE_MAX_RETRIES + 1), then the clip fails`;
+}

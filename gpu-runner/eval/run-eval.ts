@@ -134,6 +134,7 @@ export interface EvaluateOptions {
   done?: ReadonlySet<string>;
   /** Called with every finished clip (in completion order); awaited. */
   onSample?: (sample: EvalSampleRecord) => Promise<void> | void;
+  /** Progress of this call (judge calls counted from its start, not the client's lifetime totals); last call when it ends. */
   onProgress?: (progress: EvalProgress) => void;
   progressIntervalMs?: number;
   signal?: AbortSignal;
@@ -174,8 +175,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalSampleRecord[
       clipsTotal: work.length + alreadyDone,
       clipsDone: alreadyDone + finished,
       clipsFailed: failed,
-      callsMade: opts.client.counters.made,
-      callsCached: opts.client.counters.cached,
+      // This evaluate() call's own calls: a client shared by several calls (the CLI's models) must not add up.
+      callsMade: made,
+      callsCached: cached,
       callsLeft: remaining === 0 ? 0 : Math.max(0, expectedTotal - made - cached),
       etaSeconds: finished > 0 && remaining > 0 ? (elapsed / finished) * remaining : remaining === 0 ? 0 : null,
       stage,

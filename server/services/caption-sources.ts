@@ -7,15 +7,12 @@
  * offsets are never shifted silently.
  */
 import { createHash } from 'node:crypto';
-import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, type PredictionsReport } from '../../core/eval/predictions';
+import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, withoutReferenceSources, type PredictionsReport } from '../../core/eval/predictions';
 import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
 import type { Db } from '../db';
 import { NotFoundError, ValidationError } from './errors';
 
 const RESOLVERS: Record<BenchmarkId, (raw: string) => string | null> = { 'dream-1k': resolveDream1kId, vdc: resolveVdcId, carebench: resolveCarebenchId };
-
-/** Model names in multi-model files that are the benchmark's own reference, not a model (shown as the reference instead). */
-const REFERENCE_MODELS = new Set(['human', 'reference', 'gt', 'ground truth']);
 
 /** sha256 (hex) of a caption text, stored as Caption.textHash. */
 export function captionTextHash(text: string): string {
@@ -113,13 +110,10 @@ export async function importCaptions(db: Db, input: ImportCaptionsInput): Promis
     throw new ValidationError(`${input.fileName}: a ${parsed.report.format} file holds one model's captions: give the model's name (e.g. "GPT-4o")`, { model: 'required for a single-model file' });
   }
   const sources: ImportedSource[] = [];
-  const skippedModels: string[] = [];
-  for (const s of parsed.sources) {
+  // The benchmark's reference ("Human") is not a model: skipped (core/eval/predictions.ts isBenchmarkReference).
+  const { sources: models, skippedModels } = withoutReferenceSources(parsed, model);
+  for (const s of models) {
     const name = s.model ?? model!;
-    if (parsed.report.format === 'multi-model' && !model && REFERENCE_MODELS.has(name.toLowerCase())) {
-      skippedModels.push(name);
-      continue;
-    }
     const sourceName = importedSourceName(name, input.benchmark);
     const before = await db.captionSource.findUnique({ where: { name: sourceName }, select: { id: true } });
     const source = await db.captionSource.upsert({

@@ -4,7 +4,7 @@
  * evaluation pages. Shared by tRPC (server/api/routers/eval.ts) and the ingest API.
  */
 import { evalConfigSchema, type EvalConfig } from '../../core/eval/config';
-import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, type PredictionsReport } from '../../core/eval/predictions';
+import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, withoutReferenceSources, type PredictionsReport } from '../../core/eval/predictions';
 import type { BenchmarkId, EvalProgress, EvalResultRecord, EvalSampleRecord } from '../../core/eval/types';
 import type { JudgeCacheEntry } from '../../gpu-runner/providers/judge-client';
 import { formatZodIssues } from '../../core/run-config';
@@ -99,7 +99,11 @@ export interface UploadPredictionsInput {
 
 /**
  * Parses an uploaded predictions file against the benchmark's clips in the database and stores one
- * CaptionSource per model (captions of unknown clips are not stored; they are reported).
+ * CaptionSource per model (captions of unknown clips are not stored; they are reported). A multi-model
+ * file's reference entry ("Human") is not a model: it is not stored or offered for evaluation, and is
+ * listed in `skippedModels` (the same rule as caption imports: core/eval/predictions.ts
+ * isBenchmarkReference). `report.sources` pairs with the models kept. Errors: ValidationError naming the
+ * file when it holds no usable caption, or only the reference.
  */
 export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
   const clips = await db.clip.findMany({ where: { benchmarks: { has: input.benchmark } }, select: { id: true }, orderBy: { id: 'asc' } });
@@ -111,16 +115,21 @@ export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
     if (e instanceof PredictionsFileError) throw new ValidationError(`${input.fileName}: ${e.message}`, { file: e.message });
     throw e;
   }
+  const kept = withoutReferenceSources(parsed, input.model ?? null);
+  if (kept.sources.length === 0) {
+    const msg = `${input.fileName}: only the benchmark's reference (${kept.skippedModels.join(', ')}) is in the file, no model's captions`;
+    throw new ValidationError(msg, { file: msg });
+  }
   const stamp = new Date().toISOString();
   const sources = [];
-  for (const source of parsed.sources) {
+  for (const source of kept.sources) {
     const label = source.model ?? input.fileName;
     const created = await db.captionSource.create({ data: { name: `${label} · ${input.benchmark} · ${input.fileName} · ${stamp}`, kind: 'imported' }, select: { id: true, name: true } });
     const rows = [...source.captions].map(([clipId, text]) => ({ sourceId: created.id, clipId, text }));
     for (let i = 0; i < rows.length; i += 2000) await db.caption.createMany({ data: rows.slice(i, i + 2000), skipDuplicates: true });
     sources.push({ id: created.id, name: created.name, model: label, captions: rows.length });
   }
-  return { sources, report: parsed.report as PredictionsReport };
+  return { sources, skippedModels: kept.skippedModels, report: { ...parsed.report, sources: kept.reports } as PredictionsReport };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,11 +152,11 @@ export async function evalInputsForRunner(db: Db, runId: string) {
   return { config, captions: null, checkpoint: { ...checkpoint, step: Number(checkpoint.step) }, evaluatedRun };
 }
 
-/** The samples an eval run has stored (compact), so a resuming runner skips them and can aggregate. */
+/** The samples an eval run has stored (compact: ids, failed + failureReason, scores), so a resuming runner skips them and can aggregate. */
 export async function evalSamplesForRunner(db: Db, runId: string) {
   const rows = await db.evalSample.findMany({
     where: { runId },
-    select: { benchmark: true, subset: true, clipId: true, failed: true, scores: true },
+    select: { benchmark: true, subset: true, clipId: true, failed: true, failureReason: true, scores: true },
     orderBy: { id: 'asc' },
   });
   return { samples: rows.map((r) => ({ ...r, scores: (r.scores ?? {}) as Record<string, number> })) };
