@@ -8,14 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, type PredictionsReport } from '../../core/eval/predictions';
+import { isReferenceModel } from '../../core/compare/reference-source';
 import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
 import type { Db } from '../db';
 import { NotFoundError, ValidationError } from './errors';
 
 const RESOLVERS: Record<BenchmarkId, (raw: string) => string | null> = { 'dream-1k': resolveDream1kId, vdc: resolveVdcId, carebench: resolveCarebenchId };
 
-/** Model names in multi-model files that are the benchmark's own reference, not a model (shown as the reference instead). */
-const REFERENCE_MODELS = new Set(['human', 'reference', 'gt', 'ground truth']);
 
 /** sha256 (hex) of a caption text, stored as Caption.textHash. */
 export function captionTextHash(text: string): string {
@@ -116,7 +115,7 @@ export async function importCaptions(db: Db, input: ImportCaptionsInput): Promis
   const skippedModels: string[] = [];
   for (const s of parsed.sources) {
     const name = s.model ?? model!;
-    if (parsed.report.format === 'multi-model' && !model && REFERENCE_MODELS.has(name.toLowerCase())) {
+    if (parsed.report.format === 'multi-model' && !model && isReferenceModel(name)) {
       skippedModels.push(name);
       continue;
     }
@@ -133,6 +132,54 @@ export async function importCaptions(db: Db, input: ImportCaptionsInput): Promis
     sources.push({ id: source.id, name: source.name, model: name, new: !before, ...counts });
   }
   return { sources, skippedModels, report: parsed.report };
+}
+
+/**
+ * A caption source whose captions are exactly `captions` (same clips, same texts), or null. An
+ * uploaded predictions file that repeats an imported model's captions reuses that source.
+ */
+export async function findIdenticalSource(db: Db, captions: ReadonlyMap<string, string>): Promise<{ id: string; name: string } | null> {
+  const first = captions.entries().next();
+  if (first.done) return null;
+  const [clipId, text] = first.value;
+  const candidates = await db.caption.findMany({ where: { clipId, text }, select: { sourceId: true } });
+  for (const { sourceId } of candidates) {
+    if ((await db.caption.count({ where: { sourceId } })) !== captions.size) continue;
+    const rows = await db.caption.findMany({ where: { sourceId }, select: { clipId: true, text: true } });
+    if (rows.every((r) => captions.get(r.clipId) === r.text)) return db.captionSource.findUniqueOrThrow({ where: { id: sourceId }, select: { id: true, name: true } });
+  }
+  return null;
+}
+
+export interface UploadedSourceInput {
+  /** The model as the file names it (null: a single-model file, named after the file). */
+  model: string | null;
+  benchmark: BenchmarkId;
+  fileName: string;
+  /** Clip id → caption text. */
+  captions: ReadonlyMap<string, string>;
+  /** Suffix that keeps a new source's name unique (the upload's time). */
+  stamp: string;
+}
+
+/**
+ * The caption source of one model of an uploaded predictions file (evaluation launch): null for the
+ * benchmark's reference ("Human" — never a model source); an existing source with exactly these
+ * captions when there is one (`reused: true`, nothing written); else a new source
+ * `<model> · <benchmark> · <file> · <stamp>`.
+ */
+export async function sourceForUploadedPredictions(db: Db, input: UploadedSourceInput): Promise<{ id: string; name: string; model: string; captions: number; reused: boolean } | null> {
+  if (isReferenceModel(input.model)) return null;
+  const label = input.model ?? input.fileName;
+  const same = await findIdenticalSource(db, input.captions);
+  if (same) return { ...same, model: label, captions: input.captions.size, reused: true };
+  const created = await db.captionSource.create({
+    data: { name: `${label} · ${input.benchmark} · ${input.fileName} · ${input.stamp}`, kind: 'imported', model: label, benchmark: input.benchmark, fileName: input.fileName },
+    select: { id: true, name: true },
+  });
+  const rows = [...input.captions].map(([clipId, text]) => ({ sourceId: created.id, clipId, text, textHash: captionTextHash(text) }));
+  for (let i = 0; i < rows.length; i += 2000) await db.caption.createMany({ data: rows.slice(i, i + 2000), skipDuplicates: true });
+  return { ...created, model: label, captions: rows.length, reused: false };
 }
 
 /**

@@ -3,6 +3,8 @@
  * result rows, progress), the shared judge cache, uploaded predictions files, and the reads of the
  * evaluation pages. Shared by tRPC (server/api/routers/eval.ts) and the ingest API.
  */
+import { isReferenceModel } from '../../core/compare/reference-source';
+import { sourceForUploadedPredictions } from './caption-sources';
 import { evalConfigSchema, type EvalConfig } from '../../core/eval/config';
 import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, type PredictionsReport } from '../../core/eval/predictions';
 import type { BenchmarkId, EvalProgress, EvalResultRecord, EvalSampleRecord } from '../../core/eval/types';
@@ -99,7 +101,9 @@ export interface UploadPredictionsInput {
 
 /**
  * Parses an uploaded predictions file against the benchmark's clips in the database and stores one
- * CaptionSource per model (captions of unknown clips are not stored; they are reported).
+ * CaptionSource per model (captions of unknown clips are not stored; they are reported). A model
+ * whose captions equal an existing source's reuses it; the benchmark's reference ("Human") is skipped
+ * (`skippedModels`), see sourceForUploadedPredictions.
  */
 export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
   const clips = await db.clip.findMany({ where: { benchmarks: { has: input.benchmark } }, select: { id: true }, orderBy: { id: 'asc' } });
@@ -113,14 +117,16 @@ export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
   }
   const stamp = new Date().toISOString();
   const sources = [];
+  const skippedModels: string[] = [];
   for (const source of parsed.sources) {
-    const label = source.model ?? input.fileName;
-    const created = await db.captionSource.create({ data: { name: `${label} · ${input.benchmark} · ${input.fileName} · ${stamp}`, kind: 'imported' }, select: { id: true, name: true } });
-    const rows = [...source.captions].map(([clipId, text]) => ({ sourceId: created.id, clipId, text }));
-    for (let i = 0; i < rows.length; i += 2000) await db.caption.createMany({ data: rows.slice(i, i + 2000), skipDuplicates: true });
-    sources.push({ id: created.id, name: created.name, model: label, captions: rows.length });
+    const made = await sourceForUploadedPredictions(db, { model: source.model, benchmark: input.benchmark, fileName: input.fileName, captions: source.captions, stamp });
+    if (made) sources.push(made);
+    else skippedModels.push(source.model!);
   }
-  return { sources, report: parsed.report as PredictionsReport };
+  if (sources.length === 0) throw new ValidationError(`${input.fileName}: holds only the benchmark's reference captions (${skippedModels.join(', ')}), no model's`, { file: 'no model captions' });
+  // The reference is not a model: left out of the report's rows too.
+  const report = { ...parsed.report, sources: parsed.report.sources.filter((s) => !isReferenceModel(s.model)) } as PredictionsReport;
+  return { sources, skippedModels, report };
 }
 
 // ---------------------------------------------------------------------------------------------
