@@ -4,8 +4,8 @@
  * What a run's numbers mean, for every view under /runs/<id>: the unit of completion lengths (words
  * for the local backend, tokens for ms-swift / TRL / verl) and Escore's coverage thresholds
  * (core/metric-labels.ts), and which scores are approximations (local simulation, lexical embedder /
- * judge) for the "≈ lexical" badges and the simulation notice of the rollout views. Read from run.get, which the pages already fetch (same query, no extra
- * request). Outside a provider the hook returns unknowns and views fall back to neutral labels.
+ * judge) for the "≈ lexical" badges and the simulation notice of the rollout views. Read from
+ * run.get, which the pages already fetch (same query, no extra request). Outside a provider the hook returns unknowns and views fall back to neutral labels.
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { escoreThresholdsOf, lengthUnitOfRun, type LengthUnit } from '../../core/metric-labels';
