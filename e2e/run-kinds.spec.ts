@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { uniqueName } from './helpers';
 
@@ -12,7 +12,7 @@ async function mutate<T>(request: APIRequestContext, proc: string, input: unknow
 }
 
 test('an evaluation run is described by its kind, not as the GRPO CPU simulation; clone opens the evaluation form', async ({ page, request }) => {
-  const text = readFileSync(path.resolve(__dirname, '..', 'data', 'model-captions', 'dream1k-explorer-sample.jsonl'), 'utf8');
+  const text = readFileSync(fileURLToPath(new URL('../data/model-captions/dream1k-explorer-sample.jsonl', import.meta.url)), 'utf8');
   const up = await mutate<{ sources: { id: string; model: string; reused: boolean }[]; skippedModels: string[] }>(request, 'eval.uploadPredictions', {
     benchmark: 'dream-1k',
     fileName: 'dream1k-explorer-sample.jsonl',
