@@ -140,3 +140,17 @@ describe('Figure 2 SVG', () => {
     expect(formatTick(0.30000000000000004)).toBe('0.3');
   });
 });
+
+describe('buildFigureSvg notes (approximations named in the export)', () => {
+  it('writes each note as its own escaped line under the caption and grows the figure for them', () => {
+    const run: FigureRun = { name: 'local <sim>', color: '#1f77b4', curves: { reward: { steps: [0, 1, 2], raw: [1, 2, 3], smoothed: null } } };
+    const panels = [{ key: 'reward', title: 'Total reward', yLabel: 'reward' }];
+    const plain = buildFigureSvg({ panels, runs: [run], smoothing: 0.6 });
+    const note = "local <sim>: local CPU simulation; lexical judge/embedder — approximations, not the paper's setup";
+    const fig = buildFigureSvg({ panels, runs: [run], smoothing: 0.6, notes: [note, ''] });
+    expect(fig.height).toBe(plain.height + 14);
+    expect(fig.svg).toContain('Raw curves faint; smoothed');
+    expect(fig.svg).toContain(`<text class="note" x="10" y="${fig.height - 14 - 8 + 14}" fill="#92400e" font-size="10">${escapeXml(note)}</text>`);
+    expect(checkXml(fig.svg)).toContain('text');
+  });
+});

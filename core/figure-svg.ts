@@ -44,6 +44,11 @@ export interface FigureOptions {
   panelHeight?: number;
   /** Caption under the figure (default: what is drawn and the smoothing). null = none. */
   caption?: string | null;
+  /**
+   * Lines under the caption, one each, e.g. which runs are the local CPU simulation or scored by the
+   * lexical judge / embedder (core/run-kind-view.ts runApproximationNote) — an export never drops them.
+   */
+  notes?: readonly string[];
 }
 
 /** Axis range and ticks a panel was drawn with (returned for tests and for the PNG size). */
@@ -166,7 +171,9 @@ export function buildFigureSvg(options: FigureOptions): FigureSvg {
   const legendHeight = (row + 1) * 18 + 8;
   const caption = options.caption === undefined ? `Raw curves faint; smoothed with TensorBoard's EMA, weight ${options.smoothing}.` : options.caption;
   const captionHeight = caption ? 22 : 0;
-  const height = legendHeight + ph + captionHeight;
+  const notes = (options.notes ?? []).filter((n) => n.trim() !== '');
+  const notesHeight = notes.length * 14;
+  const height = legendHeight + ph + captionHeight + notesHeight;
 
   const parts: string[] = [];
   const axes: PanelAxes[] = [];
@@ -255,7 +262,10 @@ export function buildFigureSvg(options: FigureOptions): FigureSvg {
     if (points === 0) parts.push(`<text x="${n2((x0 + x1) / 2)}" y="${n2((y0 + y1) / 2)}" text-anchor="middle" fill="#888888">no data</text>`);
     parts.push(`</g>`);
   });
-  if (caption) parts.push(`<text class="caption" x="10" y="${height - 8}" fill="#555555" font-size="10">${escapeXml(caption)}</text>`);
+  if (caption) parts.push(`<text class="caption" x="10" y="${height - notesHeight - 8}" fill="#555555" font-size="10">${escapeXml(caption)}</text>`);
+  notes.forEach((n, i) => {
+    parts.push(`<text class="note" x="10" y="${height - notesHeight - 8 + (caption ? 14 : 0) + i * 14}" fill="#92400e" font-size="10">${escapeXml(n)}</text>`);
+  });
   parts.push(`</svg>`);
   return { svg: parts.join('\n'), width, height, axes };
 }

@@ -11,6 +11,8 @@ export type LengthUnit = 'words' | 'tokens';
 /** The run fields these labels read (a run.get row fits). */
 export interface RunLabelSource {
   backend: string;
+  /** Run.kind (grpo | sft | eval | curate | analyze), when known: only local GRPO / SFT runs are the CPU simulation. */
+  kind?: string;
   /** Where an imported run came from ({format, path}); any JSON. */
   source?: unknown;
   /** The validated run config (any JSON; only `rewards` and `escoreThresholds` are read). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { launchViaApi, uniqueName, waitForRunStatus } from './helpers';
 
@@ -14,6 +15,25 @@ test('a local run names its scorer as an approximation and says what its curves 
   await expect(page.getByTestId('run-scorer')).toContainText('δ 0.5');
   await expect(page.getByTestId('local-simulation-notice')).toContainText('Part of the rise is not perception');
   await expect(page.getByTestId('local-simulation-notice')).toContainText('local.perceptionFree: true');
+
+  // The Figure 2 export names the approximations (local simulation, lexical judge / embedder) per run.
+  await expect(page.getByTestId('figure2-svg')).toBeEnabled();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('figure2-svg').click()]);
+  const svg = readFileSync((await download.path()) as string, 'utf8');
+  expect(svg).toContain('Raw curves faint');
+  expect(svg).toMatch(/<text class="note"[^>]*>e2e-scorer-[^<]*: local CPU simulation; lexical judge\/embedder — approximations, not the paper&apos;s setup<\/text>/);
+
+  // The rollout views carry the same marks as the charts.
+  await page.goto(`/runs/${id}/rollouts`);
+  await expect(page.getByTestId('rollouts-simulation-notice')).toContainText('Simulation, not video understanding.');
+  await expect(page.getByTestId('rollouts-approximate')).toHaveText('≈ lexical');
+  await page.getByTestId('rollout-row').first().locator('a').first().click();
+  await page.waitForURL(/\/rollouts\/[^/?]+$/);
+  await expect(page.getByTestId('rollout-detail')).toBeVisible();
+  await expect(page.getByTestId('rollouts-simulation-notice')).toBeVisible();
+  await expect(page.getByTestId('rollouts-approximate')).toBeVisible();
+  // Every Tscore breakdown shown carries the badge (a format failure may have none).
+  await expect(page.getByTestId('tscore-approximate')).toHaveCount(await page.locator('section[aria-label="Tscore breakdown"]').count());
 
   await waitForRunStatus(request, control, 'succeeded');
   await page.goto(`/runs/${control}`);

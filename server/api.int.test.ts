@@ -221,6 +221,14 @@ describe('metric.series', () => {
     const bad = await fetch(`${app.url}/api/metrics.csv?keys=reward`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/runs: /);
+    // An unknown run id is a 404 naming it; a known run without points of a key is the header alone.
+    const unknown = await fetch(`${app.url}/api/metrics.csv?runs=nope,${id},nope2&keys=loss`);
+    expect(unknown.status).toBe(404);
+    const unknownError = ((await unknown.json()) as { error: string }).error;
+    expect(unknownError).toBe('unknown run ids: nope, nope2');
+    const noPoints = await fetch(`${app.url}/api/metrics.csv?runs=${id}&keys=loss`);
+    expect(noPoints.status).toBe(200);
+    expect((await noPoints.text()).trimEnd()).toBe('run_id,run,key,step,wall_time,value,scorer');
   });
 });
 

@@ -107,6 +107,47 @@ describe('caption sources', () => {
   });
 });
 
+describe('evaluation uploads and the reference', () => {
+  const sample = () => readFileSync(path.resolve(__dirname, '..', 'data', 'model-captions', 'dream1k-explorer-sample.jsonl'), 'utf8');
+
+  it('an upload of the explorer sample reuses the imported models\' sources and never makes "Human" a model source', async () => {
+    const up = await admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'dream1k-explorer-sample.jsonl', text: sample() });
+    expect(up.sources.map((s) => s.name).sort()).toEqual(['GPT-4o · dream-1k', 'Gemini 1.5 Pro · dream-1k', 'Qwen2-VL-7B · dream-1k', 'Tarsier2-7B · dream-1k']);
+    expect(up.sources.every((s) => s.reused)).toBe(true);
+    expect(up.skippedModels).toEqual(['Human']);
+    expect(up.report.sources.map((s) => s.model)).not.toContain('Human');
+    await admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'dream1k-explorer-sample.jsonl', text: sample() });
+    expect(await db().captionSource.count({ where: { name: { startsWith: 'GPT-4o · ' } } })).toBe(1);
+    expect(await db().captionSource.count({ where: { name: { startsWith: 'Human · ' } } })).toBe(0);
+    const view = await admin.captionSource.clip({ id: 'dream-1k/563' });
+    const names = view.captions.map((c) => c.source.model ?? c.source.name);
+    expect(names.filter((n) => n === 'GPT-4o')).toHaveLength(1);
+    expect(names.some((n) => n.startsWith('Human'))).toBe(false);
+  });
+
+  it('a new model\'s upload makes one source, and the same file again reuses it', async () => {
+    const text = jsonl([
+      { vid: 11, caption: `A cook flips a pancake ${sfx}.` },
+      { vid: 12, caption: `A dog runs ${sfx}.` },
+    ]);
+    const first = await admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: `new-${sfx}.jsonl`, text });
+    expect(first.sources).toHaveLength(1);
+    expect(first.sources[0]).toMatchObject({ reused: false, captions: 2, model: `new-${sfx}.jsonl` });
+    const again = await admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: `new-${sfx}.jsonl`, text });
+    expect(again.sources[0]).toMatchObject({ id: first.sources[0]!.id, reused: true });
+  });
+
+  it('a file holding only the reference is refused, naming it', async () => {
+    const text = jsonl([{ idx: 1, descriptions: { Human: 'A man walks.' } }]);
+    await expect(admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'human.jsonl', text })).rejects.toThrow(/human\.jsonl: holds only the benchmark's reference captions \(Human\)/);
+  });
+
+  it('the analysis refuses the reference: it is what claims are judged against', async () => {
+    const ref = await admin.captionSource.registerReference({ benchmark: 'dream-1k' });
+    await expect(admin.analysis.launch({ config: { pairs: [{ clipId: 'dream-1k/1', sourceId: ref.id }] } })).rejects.toThrow(/Reference · dream-1k is the benchmark's reference/);
+  });
+});
+
 describe('videocap import-captions', () => {
   it('imports a file through the HTTP API with the API token, and names what is wrong', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vc-cli-'));

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Card } from '../../components/ui/Card';
 import { CurateLaunchForm } from '../../components/curation/CurateLaunchForm';
 import { CurateRunsList } from '../../components/curation/CurateRunsList';
@@ -13,7 +14,9 @@ export default function CurateRoute() {
           Duration (ffprobe) → dynamicity (OpenCV Farneback optical flow) → structured-think annotation (Fig. 5 prompt through the judge;
           offline, a labelled heuristic) → action-based filter → a new training dataset. Runs on a runner with the local backend.
         </p>
-        <CurateLaunchForm />
+        <Suspense fallback={<p className="text-sm text-zinc-500">Loading…</p>}>
+          <CurateLaunchForm />
+        </Suspense>
       </Card>
       <Card title="Curate runs">
         <CurateRunsList />

@@ -5,11 +5,13 @@
  * the paper draws them (core/figure-svg.ts), downloaded as SVG, or as PNG (the SVG drawn on a
  * canvas at 2× in the browser). The series are fetched for the export (step axis, the view's EMA
  * smoothing or TensorBoard's default 0.6 when the view shows raw curves, ≤ 1,000 points per curve
- * as first/min/max/last per column — the faint raw line keeps each column's extremes).
+ * as first/min/max/last per column — the faint raw line keeps each column's extremes). Runs whose curves
+ * are approximations (local CPU simulation, lexical judge / embedder) are named under the caption.
  */
 import { useState } from 'react';
 import { FIGURE2_TITLES, buildFigureSvg, type FigureRun } from '../../core/figure-svg';
 import { lengthUnitOfRun, type RunLabelSource } from '../../core/metric-labels';
+import { runApproximationNote } from '../../core/run-kind-view';
 import { decodeSeries } from '../../core/series-wire';
 import { DEFAULT_SMOOTHING } from '../../core/smoothing';
 import { PRIMARY_METRIC_KEYS } from '../../core/types';
@@ -53,7 +55,14 @@ export function Figure2Export({ runIds, runs, smoothing }: Figure2ExportProps) {
     const labels = runIds.map((id) => runs.get(id)?.label).filter((l): l is RunLabelSource => !!l);
     const units = [...new Set(labels.map(lengthUnitOfRun))];
     const applied = series.find((s) => s.smoothing > 0)?.smoothing ?? 0;
+    // One line per run whose curves are approximations (local CPU simulation, lexical judge / embedder).
+    const notes = runIds.flatMap((id) => {
+      const r = runs.get(id);
+      const note = r?.label ? runApproximationNote(r.label) : null;
+      return note ? [`${r!.name}: ${note}`] : [];
+    });
     return buildFigureSvg({
+      notes,
       panels: PRIMARY_METRIC_KEYS.map((key) => ({
         key,
         title: FIGURE2_TITLES[key] ?? key,

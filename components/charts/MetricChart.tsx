@@ -35,6 +35,7 @@ import {
   type PreparedSeries,
 } from './chart-data';
 import { assignRunColors } from './colors';
+import { LexicalBadge } from './ApproximationBadge';
 
 export type { MetricSeries } from './chart-data';
 
@@ -240,13 +241,7 @@ export function MetricChart({
           {title ?? metricKey}
         </h3>
         {approximate && (
-          <span
-            className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
-            title="Scored by the offline lexical embedder / judge: an approximation, not the paper's BGE-M3 / Qwen2.5-72B setup"
-            data-testid={`chart-approximate-${metricKey}`}
-          >
-            ≈ lexical
-          </span>
+<LexicalBadge testId={`chart-approximate-${metricKey}`} />
         )}
         {reduced && (
           <span className="text-xs text-zinc-400" title="Each plotted point stands for a bucket of steps; the band shows its min and max. Zoom in for every point.">

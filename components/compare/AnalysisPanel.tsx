@@ -9,6 +9,7 @@
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { latexFigure, svgFigure, type FigureInput } from '../../core/compare/figure';
+import { isReferenceSource } from '../../core/compare/reference-source';
 import { api } from '../providers/trpc';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
@@ -18,7 +19,7 @@ import { downloadBlob, svgToPng } from '../ui/download';
 export interface PanelCaption {
   id: string;
   text: string;
-  source: { id: string; name: string; model: string | null };
+  source: { id: string; name: string; kind: string; model: string | null };
   /** The spans the view shows for this caption (after the mine / everyone's / automatic toggle). */
   spans: readonly { start: number; end: number; label: string; status: string }[];
 }
@@ -74,10 +75,13 @@ export function AnalysisPanel({ clipId, reference, captions, sources, mayResearc
   }, [finished, runId]);
   const importMut = api.analysis.importAnnotations.useMutation();
 
+  // The reference is what claims are judged against: never analysed (core/compare/reference-source.ts).
+  const analysable = useMemo(() => captions.filter((c) => !isReferenceSource(c.source)), [captions]);
+
   async function start() {
     setError(null);
     const judge = judgeKind === 'lexical' ? { kind: 'lexical' as const } : { kind: 'openai' as const, baseUrl: judgeUrl, model: judgeModel };
-    const r = await launch.mutateAsync({ config: { pairs: captions.map((c) => ({ clipId, sourceId: c.source.id })), baselineSourceId: baseline || null, judge } });
+    const r = await launch.mutateAsync({ config: { pairs: analysable.map((c) => ({ clipId, sourceId: c.source.id })), baselineSourceId: baseline || null, judge } });
     setRunId(r.id);
   }
 
@@ -142,9 +146,14 @@ export function AnalysisPanel({ clipId, reference, captions, sources, mayResearc
               ))}
             </select>
           </label>
-          <Button variant="primary" size="sm" onClick={() => void start().catch(() => undefined)} disabled={!mayResearch || captions.length === 0 || launch.isPending || (!!runId && status !== null && !['succeeded', 'failed', 'cancelled'].includes(status))} data-testid="analyze-run" title={mayResearch ? 'analyse the shown captions on a runner' : 'needs the researcher role'}>
-            Analyze {captions.length} caption{captions.length === 1 ? '' : 's'}
+          <Button variant="primary" size="sm" onClick={() => void start().catch(() => undefined)} disabled={!mayResearch || analysable.length === 0 || launch.isPending || (!!runId && status !== null && !['succeeded', 'failed', 'cancelled'].includes(status))} data-testid="analyze-run" title={mayResearch ? 'analyse the shown captions on a runner' : 'needs the researcher role'}>
+            Analyze {analysable.length} caption{analysable.length === 1 ? '' : 's'}
           </Button>
+          {analysable.length < captions.length && (
+            <span className="text-xs text-zinc-500" data-testid="analyze-reference-skipped">
+              (the reference is not analysed: claims are judged against it)
+            </span>
+          )}
           {runId && (
             <span className="text-xs" data-testid="analyze-status" data-status={status ?? ''}>
               <Link href={`/runs/${runId}`} className="underline">

@@ -3,15 +3,15 @@
 /**
  * Launch a curate run (paper Appendix C). Fields map onto core/curation/config.ts; errors (ours and
  * the server's, same keys) show on their field. Test ids: `curate-<field>`, `curate-error-<key>`,
- * `curate-submit`.
+ * `curate-submit`. `/curate?clone=<runId>` starts from that curate run's config.
  */
 import { TRPCClientError } from '@trpc/client';
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { AppRouter } from '../../server/api/root';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
-import { buildCurateConfig, initialCurateForm, type CurateFormState } from './curate-form-model';
+import { buildCurateConfig, curateFormFromConfig, initialCurateForm, type CurateFormState } from './curate-form-model';
 
 const input = 'w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900';
 
@@ -30,9 +30,38 @@ function Field({ label, hint, error, errorKey, children }: { label: string; hint
   );
 }
 
+/** The curate launch form; with `?clone=<runId>` it starts from that curate run's config. */
 export function CurateLaunchForm() {
+  const cloneId = useSearchParams().get('clone');
+  const clone = api.run.get.useQuery({ id: cloneId ?? '' }, { enabled: !!cloneId, retry: false, refetchOnMount: false, staleTime: Infinity });
+  if (!cloneId) return <CurateForm initial={null} />;
+  if (clone.isLoading) return <p className="text-sm text-zinc-500">Loading run {cloneId} to clone…</p>;
+  const c = clone.data;
+  const initial = c && c.kind === 'curate' ? curateFormFromConfig(c.name, c.config) : null;
+  const problem = clone.error
+    ? `Could not load run ${cloneId} to clone: ${clone.error.message}`
+    : !c
+      ? `Run ${cloneId} not found`
+      : c.kind !== 'curate'
+        ? `Run ${c.name} is a ${c.kind} run, not a curation: clone it from its own page`
+        : !initial
+          ? `Run ${c.name}: its config is not a readable curation config`
+          : null;
+  return (
+    <>
+      {problem && (
+        <p className="mb-2 text-sm text-red-600" data-testid="curate-clone-error">
+          {problem}
+        </p>
+      )}
+      <CurateForm key={c?.id ?? 'new'} initial={initial} />
+    </>
+  );
+}
+
+function CurateForm({ initial }: { initial: CurateFormState | null }) {
   const router = useRouter();
-  const [s, setS] = useState<CurateFormState>(initialCurateForm);
+  const [s, setS] = useState<CurateFormState>(() => initial ?? initialCurateForm());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const datasets = api.dataset.list.useQuery({ kind: 'train' });

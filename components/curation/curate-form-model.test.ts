@@ -32,3 +32,22 @@ describe('curate launch form model', () => {
     expect(!order.ok && order.errors['config.duration.minSec']).toBe('minSec must be ≤ maxSec');
   });
 });
+
+describe('curateFormFromConfig (cloning a curate run)', () => {
+  it('fills the form from the run\'s config so that building it gives the same settings, output name left empty', async () => {
+    const { curateFormFromConfig } = await import('./curate-form-model');
+    const config = {
+      source: { kind: 'dataset', dataset: 'recap-train' },
+      duration: { minSec: 5, maxSec: 40 },
+      dynamicity: { rule: 'top-share', topShare: 0.25 },
+      actionFilter: { order: 'input', targetSize: 300, actionKey: 'phrase' },
+      output: { datasetName: 'curated-300' },
+    };
+    const f = curateFormFromConfig('curate-1', config);
+    expect(f).toMatchObject({ name: 'curate-1 (clone)', sourceKind: 'dataset', dataset: 'recap-train', minSec: '5', maxSec: '40', rule: 'top-share', topSharePercent: '25', order: 'input', targetSize: '300', actionKey: 'phrase', datasetName: '' });
+    const built = buildCurateConfig(f!);
+    expect(built.ok && built.config.source).toEqual({ kind: 'dataset', dataset: 'recap-train' });
+    expect(built.ok && built.config.dynamicity.topShare).toBe(0.25);
+    expect(curateFormFromConfig('x', { benchmarks: ['dream-1k'] })).toBeNull();
+  });
+});

@@ -70,3 +70,33 @@ export function buildCurateConfig(s: CurateFormState): { ok: true; name: string;
   if (Object.keys(errors).length || !r.success) return { ok: false, errors };
   return { ok: true, name: s.name.trim(), config: r.data };
 }
+
+/**
+ * The form's fields from a curate run's name and stored config (`/curate?clone=<runId>`): name +
+ * " (clone)", every stage's settings; the output dataset name is left empty (it must be new). Null
+ * when the config is not a readable curation config.
+ */
+export function curateFormFromConfig(name: string, config: unknown): CurateFormState | null {
+  const r = curateConfigSchema.safeParse(config);
+  if (!r.success) return null;
+  const c = r.data;
+  return {
+    ...initialCurateForm(),
+    name: `${name} (clone)`,
+    sourceKind: c.source.kind,
+    videoDir: c.source.kind === 'folder' ? c.source.videoDir : '',
+    captionsPath: c.source.kind === 'folder' ? c.source.captionsPath : '',
+    dataset: c.source.kind === 'dataset' ? c.source.dataset : '',
+    minSec: String(c.duration.minSec),
+    maxSec: String(c.duration.maxSec),
+    rule: c.dynamicity.rule,
+    threshold: String(c.dynamicity.threshold),
+    topSharePercent: String(c.dynamicity.topShare * 100),
+    pairs: String(c.dynamicity.measure.pairs),
+    analysisWidth: String(c.dynamicity.measure.analysisWidth),
+    order: c.actionFilter.order,
+    targetSize: String(c.actionFilter.targetSize),
+    actionKey: c.actionFilter.actionKey,
+    datasetName: '',
+  };
+}

@@ -5,7 +5,8 @@
  * OpenAI-compatible endpoint + model + temperature) and a model source: a checkpoint of one of our runs,
  * or an uploaded predictions file (drag and drop; parsed on the server with a report of unknown,
  * duplicate, missing, empty and "<error>" captions). Server field errors show on their field.
- * `?run=<id>` preselects a run's latest checkpoint.
+ * `?run=<id>` preselects a run's latest checkpoint; `?clone=<evalRunId>` pre-fills every field from that
+ * evaluation (its uploaded captions are reused, no new upload).
  */
 import { TRPCClientError } from '@trpc/client';
 import { useRouter, useSearchParams } from 'next/navigation';
@@ -16,6 +17,7 @@ import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
+import { evalFormFromConfig, type EvalFormInitial } from './eval-form-model';
 
 type Benchmark = 'dream-1k' | 'vdc' | 'carebench';
 type QaSet = 'detailed' | 'main_object';
@@ -58,32 +60,63 @@ function FieldError({ message, id }: { message?: string; id: string }) {
   );
 }
 
+/** /evals/new, or a clone of an evaluation (`?clone=<runId>`: the form starts from its config). */
 export function EvalLaunchPage() {
+  const cloneId = useSearchParams().get('clone');
+  const clone = api.run.get.useQuery({ id: cloneId ?? '' }, { enabled: !!cloneId, retry: false, refetchOnMount: false, staleTime: Infinity });
+  if (!cloneId) return <EvalLaunchForm initial={null} />;
+  if (clone.isLoading) return <p className="text-sm text-zinc-500">Loading run {cloneId} to clone…</p>;
+  const c = clone.data;
+  const initial = c && c.kind === 'eval' ? evalFormFromConfig(c.name, c.config) : null;
+  const problem = clone.error
+    ? `Could not load run ${cloneId} to clone: ${clone.error.message}`
+    : !c
+      ? `Run ${cloneId} not found`
+      : c.kind !== 'eval'
+        ? `Run ${c.name} is a ${c.kind} run, not an evaluation: clone it from its own page`
+        : !initial
+          ? `Run ${c.name}: its config is not a readable evaluation config`
+          : null;
+  return (
+    <>
+      {problem && (
+        <p className="text-sm text-red-600" data-testid="eval-clone-error">
+          {problem}
+        </p>
+      )}
+      <EvalLaunchForm key={c?.id ?? 'new'} initial={initial} />
+    </>
+  );
+}
+
+function EvalLaunchForm({ initial }: { initial: EvalFormInitial | null }) {
   const router = useRouter();
   const presetRun = useSearchParams().get('run');
   const options = api.eval.sourceOptions.useQuery();
   const upload = api.eval.uploadPredictions.useMutation();
   const launch = api.eval.launch.useMutation();
 
-  const [name, setName] = useState('');
-  const [benchmarks, setBenchmarks] = useState<Benchmark[]>(['dream-1k']);
-  const [qaSets, setQaSets] = useState<QaSet[]>(['detailed']);
-  const [judgeKind, setJudgeKind] = useState<'lexical' | 'openai'>('lexical');
-  const [baseUrl, setBaseUrl] = useState('');
-  const [judgeModel, setJudgeModel] = useState('Qwen/Qwen2.5-72B-Instruct');
-  const [temperature, setTemperature] = useState('0');
-  const [sourceKind, setSourceKind] = useState<'checkpoint' | 'imported'>(presetRun ? 'checkpoint' : 'imported');
-  const [runId, setRunId] = useState(presetRun ?? '');
-  const [checkpointId, setCheckpointId] = useState('');
+  const [name, setName] = useState(initial?.name ?? '');
+  const [benchmarks, setBenchmarks] = useState<Benchmark[]>(initial?.benchmarks ?? ['dream-1k']);
+  const [qaSets, setQaSets] = useState<QaSet[]>(initial?.qaSets ?? ['detailed']);
+  const [judgeKind, setJudgeKind] = useState<'lexical' | 'openai'>(initial?.judgeKind ?? 'lexical');
+  const [baseUrl, setBaseUrl] = useState(initial?.baseUrl ?? '');
+  const [judgeModel, setJudgeModel] = useState(initial?.judgeModel ?? 'Qwen/Qwen2.5-72B-Instruct');
+  const [temperature, setTemperature] = useState(initial?.temperature ?? '0');
+  const [sourceKind, setSourceKind] = useState<'checkpoint' | 'imported'>(initial?.sourceKind ?? (presetRun ? 'checkpoint' : 'imported'));
+  const [runId, setRunId] = useState(initial?.runId || (presetRun ?? ''));
+  const [checkpointId, setCheckpointId] = useState(initial?.checkpointId ?? '');
   const [uploaded, setUploaded] = useState<UploadResult | null>(null);
-  const [uploadedFor, setUploadedFor] = useState<Benchmark | null>(null);
-  const [fileName, setFileName] = useState<string | null>(null);
-  const [sourceId, setSourceId] = useState('');
-  const [genPrompt, setGenPrompt] = useState('');
-  const [genFrames, setGenFrames] = useState('');
-  const [genTemperature, setGenTemperature] = useState('');
-  const [concurrency, setConcurrency] = useState('16');
-  const [maxClips, setMaxClips] = useState('0');
+  // The cloned evaluation's uploaded captions (reused until another file is dropped).
+  const [cloned, setCloned] = useState(initial?.imported ?? null);
+  const [uploadedFor, setUploadedFor] = useState<Benchmark | null>(initial?.imported && initial.benchmarks.length === 1 ? initial.benchmarks[0]! : null);
+  const [fileName, setFileName] = useState<string | null>(initial?.imported?.fileName ?? null);
+  const [sourceId, setSourceId] = useState(initial?.imported?.captionSourceId ?? '');
+  const [genPrompt, setGenPrompt] = useState(initial?.genPrompt ?? '');
+  const [genFrames, setGenFrames] = useState(initial?.genFrames ?? '');
+  const [genTemperature, setGenTemperature] = useState(initial?.genTemperature ?? '');
+  const [concurrency, setConcurrency] = useState(initial?.concurrency ?? '16');
+  const [maxClips, setMaxClips] = useState(initial?.maxClips ?? '0');
   const [dragging, setDragging] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -100,6 +133,7 @@ export function EvalLaunchPage() {
   const readFile = async (file: File) => {
     setErrors((e) => ({ ...e, file: '' }));
     setUploaded(null);
+    setCloned(null);
     setSourceId('');
     if (!singleBenchmark) {
       setErrors((e) => ({ ...e, file: 'an uploaded predictions file belongs to one benchmark: select exactly one above' }));
@@ -151,9 +185,9 @@ export function EvalLaunchPage() {
           : {
               kind: 'imported',
               captionSourceId: sourceId,
-              model: chosen?.model ?? fileName ?? 'predictions',
+              model: chosen?.model ?? cloned?.model ?? fileName ?? 'predictions',
               fileName,
-              format: uploaded?.report.format ?? null,
+              format: uploaded?.report.format ?? cloned?.format ?? null,
               generation: { prompt: genPrompt.trim() || null, maxFrames: num(genFrames), temperature: num(genTemperature), notes: null },
             },
       concurrency: Number(concurrency),
@@ -171,7 +205,7 @@ export function EvalLaunchPage() {
 
   return (
     <section className="flex max-w-4xl flex-col gap-4" data-testid="eval-launch-page">
-      <h1 className="text-xl font-semibold">Evaluate a model</h1>
+      <h1 className="text-xl font-semibold">{initial ? 'Clone an evaluation' : 'Evaluate a model'}</h1>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Scores captions with the official metric of each benchmark (Tarsier&apos;s AutoDQ, AuroraCap&apos;s VDCSCORE, CaReBench&apos;s action/object F1). Every
         number names its judge; numbers from different judges are not comparable.
@@ -302,6 +336,12 @@ export function EvalLaunchPage() {
                   <input type="file" accept=".jsonl,.json,.txt" className="sr-only" onChange={(e) => e.target.files?.[0] && void readFile(e.target.files[0])} data-testid="eval-file" />
                 </label>
                 <FieldError id="file" message={errors.file} />
+                {cloned && !uploaded && (
+                  <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="eval-cloned-source">
+                    Evaluates the captions of {cloned.model}
+                    {cloned.fileName ? ` (${cloned.fileName})` : ''} uploaded for the cloned run; drop another file to replace them.
+                  </p>
+                )}
                 {uploaded && (
                   <div className="flex flex-col gap-2" data-testid="eval-upload-report">
                     <p className="text-xs text-zinc-600 dark:text-zinc-400">

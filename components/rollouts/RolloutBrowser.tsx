@@ -15,6 +15,7 @@ import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
 import { RolloutGroup } from './RolloutGroup';
+import { RunScoringNotice } from './RunScoringNotice';
 import { parseRolloutFilters, rolloutQuery, serializeRolloutFilters, type RolloutFilterState } from './rollout-filters';
 import { advantageSign, asThinkSubjects, formatScore } from './rollout-view';
 
@@ -60,6 +61,7 @@ export function RolloutBrowser({ runId }: { runId: string }) {
         </Link>
         <span className="text-sm text-zinc-500">{run.data ? `${run.data.rolloutCount} rollouts` : ''}</span>
       </div>
+      <RunScoringNotice />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-[20rem_1fr]">
         <Card
           title="Groups (step, clip)"

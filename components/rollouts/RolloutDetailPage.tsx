@@ -8,6 +8,7 @@ import { Card } from '../ui/Card';
 import { cn } from '../ui/cn';
 import { RolloutDiff } from './RolloutDiff';
 import { advantageSign, asThinkSubjects, formatFailure, formatScore, rewardComponentsOf, REWARD_LABELS } from './rollout-view';
+import { RunScoringNotice } from './RunScoringNotice';
 import { ScoreBreakdown } from './ScoreBreakdown';
 import { ThinkTable } from './ThinkTable';
 
@@ -34,6 +35,7 @@ export function RolloutDetailPage({ runId, rolloutId }: { runId: string; rollout
           all rollouts
         </Link>
       </div>
+      <RunScoringNotice />
       <div className="flex flex-wrap gap-4 text-sm" data-testid="rollout-scores">
         {rewardComponentsOf(x).map((c) => (
           <span key={c.name}>

@@ -5,6 +5,7 @@ import { Badge } from '../ui/Badge';
 import { EmptyState } from '../ui/EmptyState';
 import { cn } from '../ui/cn';
 import { ENTITY_SIM_FORMULA, escoreLabel } from '../../core/metric-labels';
+import { LexicalBadge } from '../charts/ApproximationBadge';
 import { useRunLabels } from '../runs/RunLabels';
 import { extractTscoreBreakdown, formatScore } from './rollout-view';
 
@@ -69,10 +70,17 @@ function TscoreSection({
   reference: readonly ThinkSubject[] | null;
 }) {
   const subjectName = (list: readonly ThinkSubject[] | null, i: number) => list?.[i]?.subject ?? `#${i + 1}`;
+  const { lexicalEmbedder } = useRunLabels();
   return (
     <section aria-label="Tscore breakdown" className="flex flex-col gap-2">
       <p className="text-sm">
         <span className="font-medium">Tscore {formatScore(b.tscore)}</span>
+        {lexicalEmbedder && (
+          <>
+            {' '}
+            <LexicalBadge testId="tscore-approximate" />
+          </>
+        )}
         <span className="text-zinc-500 dark:text-zinc-400">
           {' '}
           = {TSCORE_ACTION_WEIGHT} × F1<sub>action</sub> {formatScore(b.action.f1)} + {TSCORE_ATTRIBUTE_WEIGHT} × F1<sub>attribute</sub>{' '}
@@ -205,13 +213,19 @@ function Unmatched({ kind, text }: { kind: 'pred' | 'ref'; text: string }) {
 }
 
 function EscoreSection({ e }: { e: EscoreView }) {
-  const { escoreThresholds } = useRunLabels();
+  const { escoreThresholds, lexicalJudge } = useRunLabels();
   const tone = (rel: string | null) =>
     rel === 'entailment' ? 'success' : rel === 'contradiction' ? 'danger' : rel === 'neutral' ? 'neutral' : 'warning';
   return (
     <section aria-label="Escore events" className="flex flex-col gap-1">
       <p className="text-sm">
         <span className="font-medium">Escore events</span>
+        {lexicalJudge && (
+          <>
+            {' '}
+            <LexicalBadge testId="escore-approximate" />
+          </>
+        )}
         <span className="text-zinc-500 dark:text-zinc-400">
           {' '}
           {e.entailed} of {e.total} reference events entailed by the caption (coverage {formatScore(e.coverage)})

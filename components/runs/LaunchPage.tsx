@@ -7,8 +7,10 @@
  * form from that run (name + " (clone)", kind, backend, experiment, config).
  */
 import { TRPCClientError } from '@trpc/client';
+import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { cloneHref, TRAINING_KINDS } from '../../core/run-kind-view';
 import type { AppRouter } from '../../server/api/root';
 import { api } from '../providers/trpc';
 import { LaunchForm, type LaunchFormInitial, type LaunchFormValues } from './LaunchForm';
@@ -47,6 +49,26 @@ export function LaunchPage() {
   let initial: LaunchFormInitial | undefined;
   if (cloneId) {
     if (clone.isLoading) return <p className="text-sm text-zinc-500">Loading run {cloneId} to clone…</p>;
+    if (clone.data && !TRAINING_KINDS.has(clone.data.kind)) {
+      // An evaluation / curation is cloned on its own launch form, not this GRPO / SFT one.
+      const href = cloneHref(clone.data);
+      return (
+        <section className="flex max-w-4xl flex-col gap-2" data-testid="launch-page">
+          <h1 className="text-xl font-semibold">Clone a run</h1>
+          <p className="text-sm" data-testid="clone-other-kind">
+            {clone.data.name} is a {clone.data.kind} run:{' '}
+            {href ? (
+              <Link className="underline" href={href} data-testid="clone-other-kind-link">
+                clone it on its own launch form
+              </Link>
+            ) : (
+              'it is launched from the captions’ compare view, not from a form'
+            )}
+            .
+          </p>
+        </section>
+      );
+    }
     if (clone.data) {
       const c = clone.data;
       initial = { name: `${c.name} (clone)`, kind: c.kind, backend: c.backend, experiment: c.experiment?.name ?? null, config: c.config };

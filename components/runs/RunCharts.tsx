@@ -18,6 +18,7 @@ import { decodeSeries } from '../../core/series-wire';
 import { PRIMARY_METRIC_KEYS } from '../../core/types';
 import { parseViewState, patchViewState, writeViewState, type ChartViewState } from '../../core/view-state';
 import { ChartGrid } from '../charts/ChartGrid';
+import { EmptyState } from '../ui/EmptyState';
 import { Figure2Export } from '../charts/Figure2Export';
 import { orderMetricKeys, type MetricSeries } from '../charts/chart-data';
 import { MetricPicker } from '../charts/MetricPicker';
@@ -88,12 +89,12 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
   const runs = runQueries.map((q, i) => ({ id: runIds[i]!, data: q.data, error: q.error }));
   const live = runs.some((r) => r.data && !TERMINAL.has(r.data.status));
   // What the charts need of each run, stable while nothing of it changes (run.get refetches every 3 s).
-  const infoKey = JSON.stringify(runs.map((r) => [r.id, r.data?.name, r.data?.backend, r.data?.source, r.data?.scorer, r.data?.config]));
+  const infoKey = JSON.stringify(runs.map((r) => [r.id, r.data?.name, r.data?.kind, r.data?.backend, r.data?.source, r.data?.scorer, r.data?.config]));
   const info = useMemo(() => {
     const m = new Map<string, { name: string; label: RunLabelSource | null }>();
     for (const r of runs) {
       const d = r.data;
-      m.set(r.id, { name: d?.name ?? r.id, label: d ? { backend: d.backend, source: d.source, config: d.config, scorer: d.scorer } : null });
+      m.set(r.id, { name: d?.name ?? r.id, label: d ? { kind: d.kind, backend: d.backend, source: d.source, config: d.config, scorer: d.scorer } : null });
     }
     return m;
   }, [infoKey]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -188,16 +189,21 @@ export function RunCharts({ primaryRunId }: RunChartsProps) {
         onRemove={(id) => update({ runs: view.runs.filter((r) => r !== id) })}
       />
       {series.error && <p className="text-sm text-red-600">Could not load metrics: {series.error.message}</p>}
-      <ChartGrid
-        seriesByKey={seriesByKey}
-        keys={keys}
-        titles={titles}
-        xAxis={view.xAxis}
-        zoom={view.zoom}
-        onZoom={(z) => update({ zoom: z })}
-        loading={series.isLoading || maxPoints === 0}
-        toolbar={toolbar}
-      />
+      {runIds.length === 0 ? (
+        // Nothing picked (/compare without ?runs=): ask for runs instead of empty "no points" charts.
+        <EmptyState data-testid="charts-no-runs" title="No run picked" description="Add runs with the picker above to overlay their curves." />
+      ) : (
+        <ChartGrid
+          seriesByKey={seriesByKey}
+          keys={keys}
+          titles={titles}
+          xAxis={view.xAxis}
+          zoom={view.zoom}
+          onZoom={(z) => update({ zoom: z })}
+          loading={series.isLoading || maxPoints === 0}
+          toolbar={toolbar}
+        />
+      )}
     </div>
   );
 }

@@ -2,9 +2,11 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { cloneHref, describeRunKind, trainingBackendLabel } from '../../core/run-kind-view';
 import type { RunAttention } from '../../core/runner-status';
 import { readScorer, type ScorerIdentity } from '../../core/scorer';
 import { IfCan } from '../auth/SessionProvider';
+import { LexicalBadge } from '../charts/ApproximationBadge';
 import { api } from '../providers/trpc';
 import { Button } from '../ui/Button';
 import { RunAttentionNote, TestSetMark } from './RunAttention';
@@ -12,10 +14,9 @@ import { StatusBadge } from './StatusBadge';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** A training run's backend, e.g. "local (CPU simulation — not a video model)" (other kinds: describeRunKind). */
 export function backendLabel(backend: string): string {
-  if (backend === 'local') return 'local (CPU simulation — not a video model)';
-  if (backend === 'swift') return 'swift (ms-swift GRPO on GPUs)';
-  return backend;
+  return trainingBackendLabel(backend);
 }
 
 export interface RunHeaderData {
@@ -114,6 +115,9 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
   const [confirming, setConfirming] = useState(false);
   const terminal = TERMINAL.has(run.status);
   const pct = run.maxSteps > 0 ? Math.min(100, (100 * run.lastStep) / run.maxSteps) : 0;
+  // Described by its kind: only a local GRPO / SFT run is the CPU simulation (core/run-kind-view.ts).
+  const view = describeRunKind(run);
+  const clone = cloneHref(run);
   return (
     <header className="flex flex-col gap-2" data-testid="run-header">
       <div className="flex flex-wrap items-center gap-3">
@@ -123,13 +127,22 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
         <StatusBadge status={run.status} />
         <TestSetMark benchmarks={run.trainedOnBenchmarks} />
         <div className="ml-auto flex items-center gap-2">
-          <Link href={`/runs/${run.id}/rollouts`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="rollouts-link">
-            Rollouts
-          </Link>
-          <IfCan capability="research">
-            <Link href={`/runs/new?clone=${encodeURIComponent(run.id)}`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="clone-run">
-              Clone run
+          {view.page && (
+            <Link href={view.page.href} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="run-kind-page-link">
+              Open {view.page.label}
             </Link>
+          )}
+          {view.showsScorer && (
+            <Link href={`/runs/${run.id}/rollouts`} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="rollouts-link">
+              Rollouts
+            </Link>
+          )}
+          <IfCan capability="research">
+            {clone && (
+              <Link href={clone} className="rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700" data-testid="clone-run">
+                Clone run
+              </Link>
+            )}
             {!terminal && !confirming && (
               <Button variant="danger" loading={cancel.isPending} onClick={() => setConfirming(true)} data-testid="cancel-run">
                 Cancel
@@ -165,7 +178,7 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
         </div>
         <div className="col-span-2">
           <dt className="text-xs text-zinc-500">Backend</dt>
-          <dd data-testid="run-backend">{backendLabel(run.backend)}</dd>
+          <dd data-testid="run-backend">{view.backend}</dd>
         </div>
         <div>
           <dt className="text-xs text-zinc-500">Runner</dt>
@@ -188,14 +201,26 @@ export function RunHeader({ run }: { run: RunHeaderData }) {
             </span>
           </dd>
         </div>
-        <div className="col-span-2 sm:col-span-3 lg:col-span-6">
-          <dt className="text-xs text-zinc-500">Scorer</dt>
-          <dd data-testid="run-scorer">
-            <ScorerLine scorer={run.scorer ?? null} />
-          </dd>
-        </div>
+        {view.showsScorer ? (
+          <div className="col-span-2 sm:col-span-3 lg:col-span-6">
+            <dt className="text-xs text-zinc-500">Scorer</dt>
+            <dd data-testid="run-scorer">
+              <ScorerLine scorer={run.scorer ?? null} />
+            </dd>
+          </div>
+        ) : (
+          view.facts.map((f) => (
+            <div key={f.testId} className="col-span-2 sm:col-span-3 lg:col-span-6">
+              <dt className="text-xs text-zinc-500">{f.label}</dt>
+              <dd className="inline-flex flex-wrap items-center gap-2" data-testid={f.testId}>
+                <span>{f.value}</span>
+                {f.approximate && <LexicalBadge testId={`${f.testId}-approximate`} title="The offline lexical judge: an approximation for trying the pipeline, not comparable with published numbers" />}
+              </dd>
+            </div>
+          ))
+        )}
       </dl>
-      {run.backend === 'local' && <LocalCurvesNotice perceptionFree={isPerceptionFree(run.config)} />}
+      {view.simulationNotice && <LocalCurvesNotice perceptionFree={isPerceptionFree(run.config)} />}
       {run.parentRun && (
         <p className="text-xs text-zinc-500">
           Cloned from <Link className="underline" href={`/runs/${run.parentRun.id}`}>{run.parentRun.name}</Link>

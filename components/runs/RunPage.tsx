@@ -35,9 +35,17 @@ export function RunPage({ runId }: { runId: string }) {
           A caption analysis: its red / green / highlighted suggestions and hallucination rates are on the captions&apos; compare view (Captions in the navigation); the summary below gives its
           claims, judge and rate.
         </p>
-      ) : r.kind !== 'eval' ? (
+      ) : r.kind === 'eval' ? (
+        <p className="text-sm" data-testid="run-eval-note">
+          An evaluation: its results per benchmark and subset, the judge and every clip are on the{' '}
+          <Link className="underline" href={`/evals/${r.id}`} data-testid="run-eval-link">
+            evaluation page
+          </Link>
+          .
+        </p>
+      ) : (
         <RunCharts primaryRunId={r.id} />
-      ) : null}
+      )}
       <RunEvaluations runId={r.id} kind={r.kind} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="State history">

@@ -89,7 +89,7 @@ export function RunsList() {
             </td>
             <td className="py-2 pr-4 text-zinc-600 dark:text-zinc-400">{r.experiment?.name ?? '—'}</td>
             <td className="py-2 pr-4">{r.kind}</td>
-            <td className="py-2 pr-4">{r.backend === 'local' ? 'local (CPU simulation)' : r.backend}</td>
+            <td className="py-2 pr-4" data-testid="run-backend-cell">{r.backendLabel}</td>
             <td className="py-2 pr-4">
               <StatusBadge status={r.status} />
               {r.attention && <RunAttentionLine attention={r.attention} />}

@@ -238,7 +238,13 @@ export function resolveCarebenchId(raw: string): string | null {
 }
 
 /** Model names of a multi-model file (compared case-insensitively) that are the benchmark's own reference captions, not a model. */
-const REFERENCE_MODEL_NAMES = new Set(['human', 'reference', 'gt', 'ground truth']);
+/** Model names in multi-model files that are the benchmark's own reference, not a model ("Human", "GT", …). */
+export const REFERENCE_MODELS: ReadonlySet<string> = new Set(['human', 'reference', 'gt', 'ground truth']);
+
+/** Whether a model name in a captions file is the benchmark's reference ("Human", "GT", …; any case). */
+export function isReferenceModel(name: string | null | undefined): boolean {
+  return !!name && REFERENCE_MODELS.has(name.trim().toLowerCase());
+}
 
 /**
  * Whether a source of a parsed predictions file is the benchmark's reference rather than a model: the
@@ -248,7 +254,7 @@ const REFERENCE_MODEL_NAMES = new Set(['human', 'reference', 'gt', 'ground truth
  * eval`), so the reference is never stored, evaluated or ranked as if it were a model.
  */
 export function isBenchmarkReference(format: PredictionFormat, model: string | null, requestedModel?: string | null): boolean {
-  return format === 'multi-model' && !requestedModel?.trim() && model !== null && REFERENCE_MODEL_NAMES.has(model.trim().toLowerCase());
+  return format === 'multi-model' && !requestedModel?.trim() && isReferenceModel(model);
 }
 
 /**

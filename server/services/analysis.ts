@@ -4,6 +4,7 @@
  * The judging happens on a runner (gpu-runner/analyze); the server stores and summarises with the
  * pure code of core/compare/analysis.ts.
  */
+import { isReferenceSource } from '../../core/compare/reference-source';
 import { createHash } from 'node:crypto';
 import {
   analysisReportSchema,
@@ -44,8 +45,9 @@ export interface LaunchAnalyzeInput {
 }
 
 /**
- * Launch an analysis of (clip, source) pairs: validated (every pair must name a stored caption, the
- * baseline source must exist), stored queued on the local backend (no GPU), enqueued.
+ * Launch an analysis of (clip, source) pairs: validated (every pair must name a stored caption of a
+ * model, not of the benchmark's reference; the baseline source must exist), stored queued on the local
+ * backend (no GPU), enqueued.
  */
 export async function launchAnalyzeRun(db: Db, input: LaunchAnalyzeInput): Promise<{ id: string; captions: number }> {
   const config = validateAnalyzeConfig(input.config);
@@ -59,6 +61,15 @@ export async function launchAnalyzeRun(db: Db, input: LaunchAnalyzeInput): Promi
     throw new ValidationError(
       `config.pairs: ${missing.length} pair(s) name no stored caption, e.g. clip ${missing[0].clipId} of source ${missing[0].sourceId}`,
       { 'config.pairs': 'every (clip, source) pair must have a caption' },
+    );
+  }
+  // The reference is what claims are judged against: never analysed as if it were a model's caption.
+  const sources = await db.captionSource.findMany({ where: { id: { in: [...new Set(config.pairs.map((p) => p.sourceId))] } }, select: { id: true, kind: true, model: true, name: true } });
+  const references = sources.filter(isReferenceSource);
+  if (references.length) {
+    throw new ValidationError(
+      `config.pairs: ${references.map((r) => r.name).join(', ')} ${references.length === 1 ? 'is' : 'are'} the benchmark's reference, not a model's captions: it is what claims are judged against`,
+      { 'config.pairs': 'the reference cannot be analysed' },
     );
   }
   if (config.baselineSourceId && !(await db.captionSource.findUnique({ where: { id: config.baselineSourceId }, select: { id: true } }))) {

@@ -130,6 +130,53 @@ export async function importCaptions(db: Db, input: ImportCaptionsInput): Promis
 }
 
 /**
+ * A caption source whose captions are exactly `captions` (same clips, same texts), or null. An
+ * uploaded predictions file that repeats an imported model's captions reuses that source.
+ */
+export async function findIdenticalSource(db: Db, captions: ReadonlyMap<string, string>): Promise<{ id: string; name: string } | null> {
+  const first = captions.entries().next();
+  if (first.done) return null;
+  const [clipId, text] = first.value;
+  const candidates = await db.caption.findMany({ where: { clipId, text }, select: { sourceId: true } });
+  for (const { sourceId } of candidates) {
+    if ((await db.caption.count({ where: { sourceId } })) !== captions.size) continue;
+    const rows = await db.caption.findMany({ where: { sourceId }, select: { clipId: true, text: true } });
+    if (rows.every((r) => captions.get(r.clipId) === r.text)) return db.captionSource.findUniqueOrThrow({ where: { id: sourceId }, select: { id: true, name: true } });
+  }
+  return null;
+}
+
+export interface UploadedSourceInput {
+  /** The model as the file names it (null: a single-model file, named after the file). */
+  model: string | null;
+  benchmark: BenchmarkId;
+  fileName: string;
+  /** Clip id → caption text. */
+  captions: ReadonlyMap<string, string>;
+  /** Suffix that keeps a new source's name unique (the upload's time). */
+  stamp: string;
+}
+
+/**
+ * The caption source of one model of an uploaded predictions file (evaluation launch; the caller has
+ * left out the benchmark's reference with withoutReferenceSources): an existing source with exactly
+ * these captions when there is one (`reused: true`, nothing written); else a new source
+ * `<model> · <benchmark> · <file> · <stamp>`.
+ */
+export async function sourceForUploadedPredictions(db: Db, input: UploadedSourceInput): Promise<{ id: string; name: string; model: string; captions: number; reused: boolean }> {
+  const label = input.model ?? input.fileName;
+  const same = await findIdenticalSource(db, input.captions);
+  if (same) return { ...same, model: label, captions: input.captions.size, reused: true };
+  const created = await db.captionSource.create({
+    data: { name: `${label} · ${input.benchmark} · ${input.fileName} · ${input.stamp}`, kind: 'imported', model: label, benchmark: input.benchmark, fileName: input.fileName },
+    select: { id: true, name: true },
+  });
+  const rows = [...input.captions].map(([clipId, text]) => ({ sourceId: created.id, clipId, text, textHash: captionTextHash(text) }));
+  for (let i = 0; i < rows.length; i += 2000) await db.caption.createMany({ data: rows.slice(i, i + 2000), skipDuplicates: true });
+  return { ...created, model: label, captions: rows.length, reused: false };
+}
+
+/**
  * Registers a benchmark's reference captions (Clip.referenceCaption) as a source named
  * `Reference · <benchmark>` (kind "reference"), so they can be annotated and picked like a model.
  */

@@ -3,6 +3,7 @@
  * result rows, progress), the shared judge cache, uploaded predictions files, and the reads of the
  * evaluation pages. Shared by tRPC (server/api/routers/eval.ts) and the ingest API.
  */
+import { sourceForUploadedPredictions } from './caption-sources';
 import { evalConfigSchema, type EvalConfig } from '../../core/eval/config';
 import { parsePredictions, PredictionsFileError, resolveCarebenchId, resolveDream1kId, resolveVdcId, withoutReferenceSources, type PredictionsReport } from '../../core/eval/predictions';
 import type { BenchmarkId, EvalProgress, EvalResultRecord, EvalSampleRecord } from '../../core/eval/types';
@@ -102,8 +103,9 @@ export interface UploadPredictionsInput {
  * CaptionSource per model (captions of unknown clips are not stored; they are reported). A multi-model
  * file's reference entry ("Human") is not a model: it is not stored or offered for evaluation, and is
  * listed in `skippedModels` (the same rule as caption imports: core/eval/predictions.ts
- * isBenchmarkReference). `report.sources` pairs with the models kept. Errors: ValidationError naming the
- * file when it holds no usable caption, or only the reference.
+ * isBenchmarkReference). A model whose captions equal an existing source's reuses it
+ * (sourceForUploadedPredictions). `report.sources` pairs with the models kept. Errors: ValidationError
+ * naming the file when it holds no usable caption, or only the reference.
  */
 export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
   const clips = await db.clip.findMany({ where: { benchmarks: { has: input.benchmark } }, select: { id: true }, orderBy: { id: 'asc' } });
@@ -123,11 +125,7 @@ export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
   const stamp = new Date().toISOString();
   const sources = [];
   for (const source of kept.sources) {
-    const label = source.model ?? input.fileName;
-    const created = await db.captionSource.create({ data: { name: `${label} · ${input.benchmark} · ${input.fileName} · ${stamp}`, kind: 'imported' }, select: { id: true, name: true } });
-    const rows = [...source.captions].map(([clipId, text]) => ({ sourceId: created.id, clipId, text }));
-    for (let i = 0; i < rows.length; i += 2000) await db.caption.createMany({ data: rows.slice(i, i + 2000), skipDuplicates: true });
-    sources.push({ id: created.id, name: created.name, model: label, captions: rows.length });
+    sources.push(await sourceForUploadedPredictions(db, { model: source.model, benchmark: input.benchmark, fileName: input.fileName, captions: source.captions, stamp }));
   }
   return { sources, skippedModels: kept.skippedModels, report: { ...parsed.report, sources: kept.reports } as PredictionsReport };
 }

@@ -16,6 +16,13 @@ export interface CsvRequest {
 
 const BATCH = 50_000;
 
+/** The requested run ids the database does not have (in request order, once each): the CSV route answers 404 naming them. */
+export async function unknownRunIds(db: Db, runIds: readonly string[]): Promise<string[]> {
+  const found = await db.run.findMany({ where: { id: { in: [...runIds] } }, select: { id: true } });
+  const have = new Set(found.map((r) => r.id));
+  return [...new Set(runIds.filter((id) => !have.has(id)))];
+}
+
 export function metricsCsvStream(db: Db, req: CsvRequest): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   async function* chunks(): AsyncGenerator<string> {

@@ -1,4 +1,5 @@
 /** Run lifecycle: launch, state transitions (with history), cancel, read. Shared by tRPC and the ingest API. */
+import { describeRunKind } from '../../core/run-kind-view';
 import type { CreateRunInput } from '../../core/ingest';
 import { canTransition, isBackend, isTerminal } from '../../core/jobs';
 import type { RunConfig } from '../../core/run-config';
@@ -290,6 +291,12 @@ export async function listRuns(db: Db, input: ListRunsInput) {
   const page = hasMore ? rows.slice(0, input.limit) : rows;
   const state = page.some((r) => !isTerminal(r.status)) ? await loadRunnerState() : null;
   // The config is read for the GPUs a queued swift run needs; the list does not ship it.
-  const items = attentionForRuns(page, state).map(({ config: _config, ...rest }) => ({ ...rest, lastStep: Number(rest.lastStep), maxSteps: Number(rest.maxSteps) }));
+  // backendLabel: the run described by its kind (an evaluation on the local queue is not the CPU simulation).
+  const items = attentionForRuns(page, state).map(({ config, ...rest }) => ({
+    ...rest,
+    backendLabel: describeRunKind({ id: rest.id, kind: rest.kind, backend: rest.backend, config }).backendShort,
+    lastStep: Number(rest.lastStep),
+    maxSteps: Number(rest.maxSteps),
+  }));
   return { items, nextCursor: hasMore ? items[items.length - 1]!.id : null };
 }

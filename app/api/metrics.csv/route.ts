@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireRole } from '../../../server/auth/route';
 import { db } from '../../../server/db';
-import { metricsCsvStream } from '../../../server/services/metrics-csv';
+import { metricsCsvStream, unknownRunIds } from '../../../server/services/metrics-csv';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +16,10 @@ const query = z.object({
   xMax: z.coerce.number().finite().optional(),
 });
 
-/** GET /api/metrics.csv?runs=a,b&keys=reward,think_score[&xMin=&xMax=] → every raw point as CSV. */
+/**
+ * GET /api/metrics.csv?runs=a,b&keys=reward,think_score[&xMin=&xMax=] → every raw point as CSV;
+ * 404 naming the run ids that do not exist.
+ */
 export async function GET(req: Request) {
   const caller = await requireRole(req, 'read');
   if (caller instanceof Response) return caller;
@@ -27,6 +30,9 @@ export async function GET(req: Request) {
     return Response.json({ error: `invalid query — ${msg} (expected ?runs=<id,…>&keys=<key,…>[&xMin=&xMax=])` }, { status: 400 });
   }
   const { runs, keys, xMin, xMax } = parsed.data;
+  // An unknown run is an error, not an empty CSV (a known run without points of a key stays 200 with the header).
+  const unknown = await unknownRunIds(db(), runs);
+  if (unknown.length) return Response.json({ error: `unknown run id${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}` }, { status: 404 });
   const name = `metrics-${keys.join('_')}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
   return new Response(metricsCsvStream(db(), { runIds: runs, keys, xMin, xMax }), {
     headers: {
