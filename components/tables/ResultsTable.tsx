@@ -73,8 +73,10 @@ export function ResultsTable({ view, cellExtra, rowExtra, testId = 'results-tabl
   const nCols = 1 + view.flagColumns.length + view.columns.length;
   return (
     <div className="flex flex-col gap-2">
-      <div className="overflow-x-auto">
-        <table className="min-w-full border-collapse text-sm tabular-nums" data-testid={testId}>
+      {/* The scroller is as wide as its container (min-w-0 / max-w-full: a flex child never grows past it), and the
+          table keeps its own width (w-max) so every column, the last one included, is reachable by scrolling. */}
+      <div className="w-full min-w-0 max-w-full overflow-x-auto pb-1" data-testid={`${testId}-scroller`}>
+        <table className="w-max min-w-full border-collapse text-sm tabular-nums" data-testid={testId}>
           <caption className="caption-top pb-2 text-left text-sm font-medium">{view.title}</caption>
           <thead>
             <tr className="border-t-2 border-zinc-800 dark:border-zinc-300">

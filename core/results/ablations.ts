@@ -178,8 +178,8 @@ export function chooseAblationRows(def: AblationTableDef, candidates: readonly A
 /**
  * AVG cell of a row over `avgOf` (printed values); its judge is the components' judge when they agree.
  * Coverage: `mixedCoverage` says why when a component is partial (fewer clips than its benchmark's
- * full set) or a component is on a synthetic sample (`sample`
- * is then carried over); such an AVG is marked `n=mixed` and never ranked.
+ * full set); such an AVG is marked `n=mixed` and never ranked. A component on a synthetic sample
+ * carries its `sample` over (marked `§`, never ranked).
  */
 export function avgCell(row: TableRow, avgOf: readonly string[]): Cell {
   const v = averageOf(row, avgOf);
@@ -194,9 +194,7 @@ export function avgCell(row: TableRow, avgOf: readonly string[]): Cell {
   const sample = avgOf.map((id) => row.cells[id]?.sample).find((s) => !!s) ?? null;
   const mixedCoverage = partial.length
     ? `AVG over cells of mixed/partial coverage: ${partial.map((id) => `${id} on ${row.cells[id]!.partial!.clips} of ${row.cells[id]!.partial!.full} clips`).join(', ')}`
-    : sample
-      ? 'AVG over a cell measured on a synthetic sample'
-      : null;
+    : null;
   return {
     columnId: 'avg',
     value: v,

@@ -43,17 +43,19 @@ function latexDelta(d: string): string {
 }
 
 /**
- * Row labels as exports print them (row id → label): a label that several rows share gets the
- * evaluation's name in parentheses (measured rows), then the judge, then the row id, until unique.
- * Unique labels are unchanged.
+ * Row labels as exports print them (row id → label): a label that several rows share gets, on its
+ * measured rows, the evaluation's name in parentheses; when still shared, the source (reported rows) or
+ * the judge (measured rows); then the row id. Unique labels and reported rows a measured row merely
+ * repeats are unchanged.
  */
 export function displayLabels(view: TableView): Map<string, string> {
   const rows = view.groups.flatMap((g) => g.rows.map((r) => r.row));
   const out = new Map(rows.map((r) => [r.id, r.label] as const));
   const judgeOf = (r: (typeof rows)[number]) => [...new Set(Object.values(r.cells).map((c) => c.judge?.model).filter((x): x is string => !!x))].join(', ');
   const steps: ((r: (typeof rows)[number]) => string | null)[] = [
-    (r) => r.evalRunName ?? (r.origin === 'reported' ? r.source : null),
-    (r) => (judgeOf(r) ? `judge ${judgeOf(r)}` : null),
+    // measured rows first: the paper's / leaderboards' labels stay as printed when a measured row repeats them
+    (r) => (r.origin === 'reported' ? null : r.evalRunName ?? null),
+    (r) => (r.origin === 'reported' ? r.source : judgeOf(r) ? `judge ${judgeOf(r)}` : null),
     (r) => r.id,
   ];
   for (const step of steps) {
