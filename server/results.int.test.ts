@@ -173,7 +173,7 @@ describe('results.table1', () => {
     expect(tex).toContain('\\S{}: measured on a synthetic sample');
     const csv = (await caller.results.export({ format: 'csv', table1: { among: 'all', paper: false, leaderboards: false } })).text;
     expect(csv).toMatch(/carebench:action_f1: [^;]*synthetic sample/);
-    expect(csv).toMatch(/dream-1k:f1: partial n=21 of 1000/);
+    expect(csv).toMatch(/dream-1k:f1: [^;]*partial n=21 of 1000/);
     await db().run.deleteMany({ where: { id: { in: [partial, realCare] } } });
   });
 
