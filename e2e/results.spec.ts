@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { syntheticDreamBatch } from '../server/testing/eval-fixtures';
 import { launchViaApi, uniqueName, waitForRunStatus } from './helpers';
+
+const runner = { authorization: `Bearer ${process.env.VIDEOCAP_RUNNER_TOKEN}` };
 
 /**
  * Captions of two real models on DREAM-1K clips (the shared model-captions sample, not shipped in the
@@ -92,7 +95,9 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
     await expect(f1).toHaveAttribute('data-off-majority', '1');
     await expect(f1).toHaveAttribute('data-ranked', '0');
     await expect(f1).toHaveAttribute('data-rank', '');
-    await expect(f1.getByTestId('results-cell-marks')).toHaveText('ℓ,†');
+    // ℓ, † and — evaluated on a few of DREAM-1K's 1,000 clips — the partial-coverage mark n=<clips>.
+    await expect(f1.getByTestId('results-cell-marks')).toHaveText(/^ℓ,†,n=\d+$/);
+    await expect(f1).toHaveAttribute('data-partial', /^\d+$/);
     await expect(f1).toHaveAttribute('title', /lexical/);
     // not evaluated on VDC: "–" with the reason on hover
     const vdc = table.locator(`[data-testid="results-cell"][data-row-id="eval:${id}"][data-column-id="vdc:accuracy"]`);
@@ -103,13 +108,14 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
   await expect(page.getByTestId('results-footnote-offMajority')).toBeVisible();
   for (const col of ['dream-1k:f1', 'dream-1k:precision', 'dream-1k:recall', 'vdc:accuracy', 'carebench:object_f1']) await expectRanksConsistent(page, col);
 
-  // Ranked among the lexical judge only: the two models are compared with each other (and other lexical rows), the paper's rows not ranked.
+  // Ranked among the lexical judge only: the paper's rows are not ranked, and the two models — measured on a
+  // few clips, not the full benchmark — are not ranked either (partial coverage is never ranked).
   const lexicalOption = await page.getByTestId('results-among').locator('option', { hasText: 'lexical-judge' }).first().getAttribute('value');
   await page.getByTestId('results-among').selectOption(lexicalOption!);
   await expect(page).toHaveURL(/among=lexical/);
   await expect(tarsierF1).toHaveAttribute('data-ranked', '0');
-  await expect(table.locator(`[data-testid="results-cell"][data-row-id="eval:${gpt}"][data-column-id="dream-1k:f1"]`)).toHaveAttribute('data-ranked', '1');
-  for (const col of ['dream-1k:f1', 'dream-1k:precision', 'dream-1k:recall']) await expectRanksConsistent(page, col);
+  await expect(table.locator(`[data-testid="results-cell"][data-row-id="eval:${gpt}"][data-column-id="dream-1k:f1"]`)).toHaveAttribute('data-ranked', '0');
+  await expect(page.getByTestId('results-footnote-partial')).toBeVisible();
   const [g, q] = await Promise.all(
     [gpt, qwen].map((id) => table.locator(`[data-testid="results-cell"][data-row-id="eval:${id}"][data-column-id="dream-1k:recall"]`).getAttribute('data-value').then(Number)),
   );
@@ -186,4 +192,58 @@ test('Table 1 shows two evaluated models beside the paper with judge marks and c
     await expect(page.getByTestId('results-table').locator(`[data-testid="results-row"][data-row-id="${t}:baseline"] [data-testid="results-row-link"]`)).toHaveAttribute('href', `/evals/${qwen}`);
     await expect(page.getByTestId('results-table').locator(`[data-testid="results-row"][data-row-id^="${t}:paper:"]`)).toHaveCount(4);
   }
+});
+
+test('synthetic CAREBENCH sample and partial coverage are marked and never ranked; the compare link presets DREAM-1K; Table 1 scrolls fully at 1400 px', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  // An evaluation stored through the ingest API, as a runner does: 21 DREAM-1K clips (LLM judge) and CAREBENCH
+  // numbers from the shipped synthetic sample (CAREBENCH results are listed first).
+  const dream = syntheticDreamBatch({ clips: 21, quality: 0.9, seed: 77, judgeModel: 'Qwen2.5-72B-Instruct' });
+  const judge = { kind: 'openai' as const, model: 'Qwen2.5-72B-Instruct', endpoint: 'http://judge.invalid/v1', temperature: 0, maxTokens: null, promptVersion: 'e2e' };
+  const dreamResults = dream.results.map((r) => ({ ...r, judge }));
+  const careResults = ['action_f1', 'action_precision', 'action_recall', 'object_f1', 'object_precision', 'object_recall'].map((metric) => ({ ...dreamResults[0]!, benchmark: 'carebench', subset: 'overall', metric, value: 99.5, clips: 8, failedClips: 0 }));
+  const name = uniqueName('e2e-results-sample');
+  const created = await request.post('/api/ingest/runs', { headers: runner, data: { name, kind: 'eval', backend: 'import', status: 'succeeded', config: { benchmarks: ['dream-1k', 'vdc', 'carebench'] } } });
+  expect(created.ok(), await created.text()).toBeTruthy();
+  const { id } = (await created.json()) as { id: string };
+  const sent = await request.post(`/api/ingest/runs/${id}/events`, { headers: runner, data: { evalSamples: dream.samples, evalResults: [...careResults, ...dreamResults] } });
+  expect(sent.ok(), await sent.text()).toBeTruthy();
+
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/results?among=all&lb=0');
+  const table = page.getByTestId('results-table');
+  const care = table.locator(`[data-testid="results-cell"][data-row-id="eval:${id}"][data-column-id="carebench:object_recall"]`);
+  await expect(care).toHaveAttribute('data-sample', '1');
+  await expect(care).toHaveAttribute('data-ranked', '0');
+  await expect(care).toHaveAttribute('data-rank', '');
+  await expect(care.getByTestId('results-cell-marks')).toHaveText(/(^|,)§,n=8$/);
+  await expect(care).toHaveAttribute('title', /synthetic sample/);
+  await expect(care.locator('span').first()).not.toHaveCSS('font-weight', '700');
+  const f1 = table.locator(`[data-testid="results-cell"][data-row-id="eval:${id}"][data-column-id="dream-1k:f1"]`);
+  await expect(f1).toHaveAttribute('data-partial', '21');
+  await expect(f1).toHaveAttribute('data-ranked', '0');
+  await expect(f1.getByTestId('results-cell-marks')).toHaveText(/(^|,)n=21$/);
+  await expect(f1).toHaveAttribute('title', /21 of the benchmark's 1,000 clips/);
+  await expect(page.getByTestId('results-footnote-sample')).toBeVisible();
+  await expect(page.getByTestId('results-footnote-partial')).toBeVisible();
+
+  // The last column is reachable: scrolled to the end, its header lies inside the scroller.
+  const scroller = page.getByTestId('results-table-scroller');
+  await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  const last = page.getByTestId('results-col-carebench:object_recall');
+  await expect(last).toBeVisible();
+  const [sb, lb] = [await scroller.boundingBox(), await last.boundingBox()];
+  expect(lb!.x + lb!.width).toBeLessThanOrEqual(sb!.x + sb!.width + 0.5);
+  expect(lb!.x).toBeGreaterThanOrEqual(sb!.x - 0.5);
+  const vp = page.viewportSize()!;
+  expect(sb!.x + sb!.width).toBeLessThanOrEqual(vp.width);
+
+  // Exports carry the marks.
+  const md = await request.get(`/api/trpc/results.export?input=${encodeURIComponent(JSON.stringify({ json: { format: 'markdown', table1: { among: 'all', leaderboards: false } } }))}`);
+  expect(md.ok(), await md.text()).toBeTruthy();
+  expect(await md.text()).toMatch(/99\.5<sup>[^<]*§,n=8<\/sup>/);
+
+  // "Compare with another evaluation": DREAM-1K (the first real benchmark), not the synthetic CAREBENCH sample.
+  await page.goto(`/evals/${id}`);
+  await expect(page.getByTestId('eval-compare-significance')).toHaveAttribute('href', new RegExp(`benchmark=dream-1k&a=${id}`));
 });

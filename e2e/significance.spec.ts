@@ -146,3 +146,21 @@ test('Table 1: hover on a measured cell gives Δ, CI and p against a measured ba
   await panel.getByTestId('significance-row-b').selectOption(idBetter);
   await expect(panel.getByTestId('significance-verdict')).toHaveText('interval excludes 0', { timeout: 30_000 });
 });
+
+test('the panel warns next to the verdict on few paired clips, a mostly unpaired side and a simulated / lexical-judge side', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const a = syntheticDreamBatch({ clips: 6, quality: 0.1, seed: 51 });
+  const b = syntheticDreamBatch({ clips: 20, quality: 0.95, seed: 52 });
+  const simulated = a.results.map((r) => ({ ...r, simulated: true, provenance: { ...r.provenance, method: 'local-policy', simulated: true } }));
+  const idA = await ingestRun(request, uniqueName('e2e-sig-tiny-sim'), 'eval', { evalSamples: a.samples, evalResults: simulated });
+  const idB = await ingestRun(request, uniqueName('e2e-sig-tiny-b'), 'eval', { evalSamples: b.samples, evalResults: b.results });
+  await page.goto(`/results/significance?benchmark=dream-1k&a=${idA}&b=${idB}&metric=f1`);
+  await expect(page.getByTestId('significance-result')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('significance-verdict')).toBeVisible();
+  const warnings = page.getByTestId('significance-warnings');
+  await expect(warnings).toBeVisible();
+  await expect(page.getByTestId('significance-warning-small-sample')).toContainText('only 6 paired clips');
+  await expect(page.getByTestId('significance-warning-mostly-unpaired')).toContainText("14 of B's 20 clips");
+  await expect(page.getByTestId('significance-warning-simulated')).toContainText('simulated evaluation');
+  await expect(page.getByTestId('significance-warning-lexical-judge').first()).toContainText('lexical judge');
+});

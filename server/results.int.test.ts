@@ -4,6 +4,7 @@
  * ranking, trained-on-test marks, missing-cell reasons, stored row groups, Tables 2–4 from runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { benchmarkFullClips } from '../core/results/coverage';
 import { createCaller } from './api/root';
 import { db } from './db';
 
@@ -20,10 +21,10 @@ type R = { benchmark: string; subset: string; metric: string; value: number };
 const lexical = { judgeKind: 'lexical', judgeModel: 'lexical-judge-v2' };
 const llm = { judgeKind: 'openai', judgeModel: 'Qwen2.5-72B-Instruct' };
 
-async function evalRun(name: string, config: Record<string, unknown>, results: R[], judge: { judgeKind: string; judgeModel: string }, extra: { parentRunId?: string; modelName?: string | null; checkpointId?: string | null; simulated?: boolean } = {}) {
+async function evalRun(name: string, config: Record<string, unknown>, results: R[], judge: { judgeKind: string; judgeModel: string }, extra: { parentRunId?: string; modelName?: string | null; checkpointId?: string | null; simulated?: boolean; clips?: number } = {}) {
   const run = await db().run.create({ data: { name: `${tag} ${name}`, kind: 'eval', backend: 'local', status: 'succeeded', config: config as object, parentRunId: extra.parentRunId ?? null } });
   await db().evalResult.createMany({
-    data: results.map((r) => ({ runId: run.id, ...r, ...judge, origin: extra.checkpointId ? 'measured' : 'measured', modelName: extra.modelName ?? null, checkpointId: extra.checkpointId ?? null, clips: 12, failedClips: 1, simulated: extra.simulated ?? false })),
+    data: results.map((r) => ({ runId: run.id, ...r, ...judge, origin: extra.checkpointId ? 'measured' : 'measured', modelName: extra.modelName ?? null, checkpointId: extra.checkpointId ?? null, clips: extra.clips ?? benchmarkFullClips(r.benchmark, r.subset) ?? 12, failedClips: 1, simulated: extra.simulated ?? false })),
   });
   // per-clip breakdown rows the table must not read
   await db().evalResult.create({ data: { runId: run.id, benchmark: 'dream-1k', subset: 'n_events:<=3', metric: 'f1', value: 99, ...judge } });
@@ -98,7 +99,7 @@ describe('results.table1', () => {
     expect(a.cell.ranked).toBe(false);
     expect(a.cell.rank).toBeNull();
     expect(a.cell.evalRunId).toBe(evalA);
-    expect(a.cell.clips).toBe(12);
+    expect(a.cell.clips).toBe(1000);
     // VDC: the "detailed" set, not main_object
     expect(cellOf(view, `eval:${evalA}`, 'vdc:accuracy').cell.value).toBe(45);
     // a benchmark not evaluated: "–" with the reason
@@ -152,6 +153,28 @@ describe('results.table1', () => {
     await expect(caller.results.setRowGroup({ evalRunId: evalA, group: 'nope' as 'general' })).rejects.toThrow(/group/);
     await expect(caller.results.setRowGroup({ evalRunId: trained, group: 'ours' })).rejects.toThrow(/not an evaluation/);
     await expect(caller.results.setRowGroup({ evalRunId: 'no-such-run', group: 'ours' })).rejects.toThrow(/does not exist/);
+  });
+
+  it('marks CAREBENCH cells of a server evaluation (the shipped synthetic sample) § and partial-coverage cells n=<clips>; neither is ranked, in the view and every export', async () => {
+    const partial = await evalRun('E partial', { benchmarks: ['dream-1k'], judge: { kind: 'openai' }, source: { kind: 'imported', captionSourceId: 'x', model: `${tag}-model-E` } }, dream(95, 95, 95), llm, { modelName: `${tag}-model-E`, clips: 21 });
+    const realCare = await evalRun('F real care', { cli: 'videocap eval', benchmark: 'carebench', annotations: '/data/CaReBench/json/metadata.json', model: `${tag}-model-F` }, care(90, 90), llm, { modelName: `${tag}-model-F` });
+    const { view } = await caller.results.table1({ among: 'all', paper: false, leaderboards: false });
+    const sample = cellOf(view, `eval:${evalD}`, 'carebench:action_f1').cell;
+    expect(sample).toMatchObject({ sample: expect.stringMatching(/synthetic sample/), rank: null, ranked: false });
+    expect(cellOf(view, `eval:${realCare}`, 'carebench:action_f1').cell).toMatchObject({ sample: null, rank: 1, ranked: true });
+    const p = cellOf(view, `eval:${partial}`, 'dream-1k:f1').cell;
+    expect(p).toMatchObject({ partial: { clips: 21, full: 1000 }, rank: null, ranked: false });
+    expect(view.footnotes.map((f) => f.key)).toEqual(expect.arrayContaining(['sample', 'partial']));
+    const md = (await caller.results.export({ format: 'markdown', table1: { among: 'all', paper: false, leaderboards: false } })).text;
+    expect(md).toMatch(/95\.0<sup>[^<]*n=21<\/sup>/);
+    expect(md).toMatch(/33\.0<sup>[^<]*§[^<]*<\/sup>/);
+    const tex = (await caller.results.export({ format: 'latex', table1: { among: 'all', paper: false, leaderboards: false } })).text;
+    expect(tex).toContain('\\mathrm{n{=}21}');
+    expect(tex).toContain('\\S{}: measured on a synthetic sample');
+    const csv = (await caller.results.export({ format: 'csv', table1: { among: 'all', paper: false, leaderboards: false } })).text;
+    expect(csv).toMatch(/carebench:action_f1: [^;]*synthetic sample/);
+    expect(csv).toMatch(/dream-1k:f1: [^;]*partial n=21 of 1000/);
+    await db().run.deleteMany({ where: { id: { in: [partial, realCare] } } });
   });
 
   it('exports what the view shows', async () => {

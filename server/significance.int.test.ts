@@ -49,6 +49,21 @@ describe('significance.pair', () => {
     expect(mine[0].subsets[0]).toBe('overall');
   });
 
+  it('warns next to the verdict: 6 paired clips (< 30), most of B unpaired, A simulated, both lexical-judged', async () => {
+    const stamp = Date.now().toString(36);
+    const a = syntheticDreamBatch({ clips: 6, quality: 0.2, seed: 41 });
+    const simulatedA = { ...a, results: a.results.map((r) => ({ ...r, simulated: true, provenance: { ...r.provenance, method: 'local-policy' as const, simulated: true } })) };
+    const idA = await evalRun(`sig-w-a-${stamp}`, simulatedA);
+    const idB = await evalRun(`sig-w-b-${stamp}`, syntheticDreamBatch({ clips: 20, quality: 0.9, seed: 42 }));
+    const r = await caller.significance.pair({ a: { runId: idA }, b: { runId: idB }, benchmark: 'dream-1k', metric: 'f1' });
+    expect(r.n).toBe(6);
+    expect(r.warnings.map((w) => w.kind)).toEqual(['small-sample', 'mostly-unpaired', 'simulated', 'lexical-judge', 'lexical-judge']);
+    expect(r.warnings[0]!.message).toMatch(/only 6 paired clips \(fewer than 30\)/);
+    expect(r.warnings[2]!.message).toMatch(/^A \(sig-w-a-.*\) is a simulated evaluation/);
+    expect(r.a).toMatchObject({ simulated: true, lexical: true });
+    expect(r.b).toMatchObject({ simulated: false, lexical: true });
+  });
+
   it('says what is wrong: unknown run, other benchmark, unknown metric, no clip in common', async () => {
     const stamp = Date.now().toString(36);
     const idA = await evalRun(`sig-e-a-${stamp}`, syntheticDreamBatch({ clips: 10, quality: 0.5, seed: 3 }));

@@ -5,6 +5,7 @@
  * DREAM-1K breakdowns), the failed-clip count, the judge identity and how the captions were made;
  * every number links to the clips behind it. Live progress while it runs (polls every 2 s).
  */
+import { compareBenchmarkPreset, type EvalConfigAnnotations } from '../../core/results/coverage';
 import Link from 'next/link';
 import { api } from '../providers/trpc';
 import { Badge } from '../ui/Badge';
@@ -258,6 +259,8 @@ export function EvalPage({ runId }: { runId: string }) {
   const rows = e.results as ResultRow[];
   const config = e.config as { benchmarks?: string[]; judge?: { kind: string; model?: string; baseUrl?: string; temperature?: number }; source?: { kind: string; model?: string } };
   const first = rows[0];
+  // The compare link presets the first real benchmark in the paper's order, never the synthetic CAREBENCH sample when a real one is present.
+  const compareWith = compareBenchmarkPreset(rows, e.config as EvalConfigAnnotations | null);
   const prov = (first?.provenance ?? null) as Provenance | null;
   const simulated = rows.some((r) => r.simulated) || (e.parentRun !== null && e.backend === 'local' && config.source?.kind === 'checkpoint');
   const lexical = (first?.judgeKind ?? config.judge?.kind) === 'lexical';
@@ -279,16 +282,16 @@ export function EvalPage({ runId }: { runId: string }) {
               offline lexical judge — approximation
             </Badge>
           )}
-          {first && (
+          {compareWith && (
             <Link
-              href={`/results/significance?benchmark=${first.benchmark}&a=${first.checkpointId ? `${e.id}:${first.checkpointId}` : e.id}`}
+              href={`/results/significance?benchmark=${compareWith.benchmark}&a=${compareWith.checkpointId ? `${e.id}:${compareWith.checkpointId}` : e.id}`}
               className="ml-auto rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700"
               data-testid="eval-compare-significance"
             >
               Compare with another evaluation
             </Link>
           )}
-          <Link href={`/runs/${e.id}`} className={`${first ? '' : 'ml-auto '}rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700`}>
+          <Link href={`/runs/${e.id}`} className={`${compareWith ? '' : 'ml-auto '}rounded border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700`}>
             Run page
           </Link>
         </div>

@@ -40,6 +40,9 @@ function cellTitle(cell: ViewCell, majority: string | null): string {
   if (cell.offMajority) parts.push(`† judged differently from the column's majority (${majority ?? '?'})${cell.ranked ? '' : ': not ranked against it'}`);
   if (cell.trainedOnTest) parts.push('‡ trained on test data: the model trained on clips of this benchmark');
   if (cell.simulated) parts.push('s simulated captions (local backend): never ranked');
+  if (cell.sample) parts.push(`§ measured on a synthetic sample, not the benchmark (${cell.sample}): never ranked`);
+  if (cell.partial) parts.push(`n=${cell.partial.clips} computed on ${cell.partial.clips} of the benchmark's ${cell.partial.full.toLocaleString('en-US')} clips: not ranked against full-coverage numbers`);
+  else if (cell.mixedCoverage) parts.push(`n=mixed ${cell.mixedCoverage}: not ranked`);
   if (cell.delta) parts.push(`Δ ${cell.delta} against the baseline row`);
   if (cell.rank === 1) parts.push('best among comparable rows');
   if (cell.rank === 2) parts.push('second among comparable rows');
@@ -70,8 +73,10 @@ export function ResultsTable({ view, cellExtra, rowExtra, testId = 'results-tabl
   const nCols = 1 + view.flagColumns.length + view.columns.length;
   return (
     <div className="flex flex-col gap-2">
-      <div className="overflow-x-auto">
-        <table className="min-w-full border-collapse text-sm tabular-nums" data-testid={testId}>
+      {/* The scroller is as wide as its container (min-w-0 / max-w-full: a flex child never grows past it), and the
+          table keeps its own width (w-max) so every column, the last one included, is reachable by scrolling. */}
+      <div className="w-full min-w-0 max-w-full overflow-x-auto pb-1" data-testid={`${testId}-scroller`}>
+        <table className="w-max min-w-full border-collapse text-sm tabular-nums" data-testid={testId}>
           <caption className="caption-top pb-2 text-left text-sm font-medium">{view.title}</caption>
           <thead>
             <tr className="border-t-2 border-zinc-800 dark:border-zinc-300">
@@ -157,7 +162,7 @@ export function ResultsTable({ view, cellExtra, rowExtra, testId = 'results-tabl
                     return (
                       <td
                         key={column.id}
-                        className={`whitespace-nowrap px-2 py-1 text-right align-top ${cell.value === null ? 'text-zinc-400' : ''} ${cell.lexical || cell.simulated ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
+                        className={`whitespace-nowrap px-2 py-1 text-right align-top ${cell.value === null ? 'text-zinc-400' : ''} ${cell.lexical || cell.simulated || cell.sample ? 'bg-amber-50 dark:bg-amber-950' : ''}`}
                         title={title}
                         data-testid="results-cell"
                         data-row-id={r.row.id}
@@ -171,6 +176,8 @@ export function ResultsTable({ view, cellExtra, rowExtra, testId = 'results-tabl
                         data-off-majority={cell.offMajority ? '1' : '0'}
                         data-trained-on-test={cell.trainedOnTest ? '1' : '0'}
                         data-reproduced={cell.reproduced ? '1' : '0'}
+                        data-sample={cell.sample ? '1' : '0'}
+                        data-partial={cell.partial ? String(cell.partial.clips) : cell.mixedCoverage ? 'mixed' : ''}
                         data-delta={cell.delta ?? ''}
                       >
                         {href ? (
@@ -183,6 +190,7 @@ export function ResultsTable({ view, cellExtra, rowExtra, testId = 'results-tabl
                         {sym.length > 0 && <sup className="ml-0.5 text-[0.65rem] text-zinc-500" data-testid="results-cell-marks">{sym.join(',')}</sup>}
                         {cell.delta && <span className="ml-1 text-xs text-zinc-500">({cell.delta})</span>}
                         {cell.lexical && <span className="sr-only"> lexical judge</span>}
+                        {cell.sample && <span className="sr-only"> synthetic sample</span>}
                         {extra?.content}
                       </td>
                     );

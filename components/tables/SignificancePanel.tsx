@@ -162,6 +162,16 @@ export function SignificancePanel({ value, onChange }: { value: SignificanceSele
             )}
             {!r.sameJudge && <Badge tone="danger" wrap data-testid="significance-judges-differ">judges differ: {r.a.judges.join(', ')} vs {r.b.judges.join(', ')}</Badge>}
           </div>
+          {r.warnings.length > 0 && (
+            <ul className="flex flex-col gap-0.5 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="significance-warnings">
+              {r.warnings.map((w, i) => (
+                <li key={i} data-testid={`significance-warning-${w.kind}`}>
+                  ⚠ {w.message}
+                </li>
+              ))}
+              <li className="text-xs">Read the verdict above with these caveats: it may not hold on the full benchmark.</li>
+            </ul>
+          )}
           <p className="text-sm tabular-nums text-zinc-700 dark:text-zinc-300">
             {r.metric} ({r.benchmark}/{r.subset}): A {r.a.name} = {fmt(r.valueA)}, B {r.b.name} = {fmt(r.valueB)} on the {r.n} clips both evaluated; Δ = B − A in {unit}.
           </p>

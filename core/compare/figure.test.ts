@@ -6,8 +6,12 @@ describe('latexEscape', () => {
     expect(latexEscape('50% of $x & y_1 #2 {a} ~ ^ \\')).toBe('50\\% of \\$x \\& y\\_1 \\#2 \\{a\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}');
     expect(latexEscape('<b>|"q"')).toBe("\\textless{}b\\textgreater{}\\textbar{}''q''");
   });
-  it('collapses whitespace, keeps Latin-1 letters and replaces glyphs pdflatex lacks', () => {
-    expect(latexEscape('café\n\n  naïve — “ok” 猫🙂')).toBe("café naïve --- ``ok'' ??");
+  it('collapses whitespace, writes accented letters as accent commands and replaces only glyphs pdflatex lacks', () => {
+    expect(latexEscape('café\n\n  naïve — “ok” 猫🙂')).toBe("caf{\\'{e}} na{\\\"{\\i}}ve --- ``ok'' ??");
+  });
+  it('maps common Unicode punctuation and symbols with the tables\' shared escaping (core/latex.ts)', () => {
+    expect(latexEscape('GPT-4o · dream-1k · file.jsonl')).toBe('GPT-4o \\textperiodcentered{} dream-1k \\textperiodcentered{} file.jsonl');
+    expect(latexEscape('2×3 ≈ 6 ± 1 → Δ…')).toBe('2$\\times$3 $\\approx$ 6 $\\pm$ 1 $\\rightarrow$ $\\Delta$\\ldots{}');
   });
   it('a command smuggled in a caption stays text', () => {
     expect(latexEscape('\\input{/etc/passwd}')).toBe('\\textbackslash{}input\\{/etc/passwd\\}');

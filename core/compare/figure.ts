@@ -12,7 +12,7 @@
  * Overlapping spans are allowed: the text is cut at every span boundary and each piece drawn with
  * the strongest label covering it (hallucination > unique > accurate); "note" spans are not drawn.
  */
-import { latexEscapeWith } from '../latex';
+import { latexEscape as latexEscapeShared } from '../latex';
 
 export interface FigureSpan {
   start: number;
@@ -78,21 +78,14 @@ export function segments(text: string, spans: readonly FigureSpan[]): Segment[] 
   return out;
 }
 
-/** Beyond core/latex.ts's specials: straight quotes, ellipsis and no-break space. */
-const FIGURE_LATEX: Record<string, string> = {
-  '"': "''",
-  '\u2026': '\\ldots{}',
-  '\u00A0': '~',
-};
-
 /**
- * Text → LaTeX source that prints it verbatim under pdflatex: the ten special characters
- * (\ { } $ & # _ % ~ ^) and < > | " are written as commands, whitespace runs (line breaks
- * included) become one space, Latin-1 letters stay (pdflatex reads UTF-8 with T1 fonts), and any
- * other character (CJK, emoji, control characters) becomes "?" — pdflatex has no glyph for it.
+ * Text → LaTeX source that prints it under pdflatex (core/latex.ts `latexEscape`, shared with the
+ * results tables): the special characters as commands, whitespace runs (line breaks included) as one
+ * space, accented letters as accent commands, common Unicode punctuation / symbols mapped; only
+ * characters with no mapping (CJK, emoji, control characters) become "?".
  */
 export function latexEscape(text: string): string {
-  return latexEscapeWith(text.replace(/\s+/g, ' '), { extra: FIGURE_LATEX, keep: (ch) => /[\x20-\x7E\u00C0-\u00FF]/.test(ch) });
+  return latexEscapeShared(text, { collapseWhitespace: true });
 }
 
 /** Packages and colour definitions the snippet needs (put them in the document preamble). */

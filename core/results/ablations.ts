@@ -175,7 +175,12 @@ export function chooseAblationRows(def: AblationTableDef, candidates: readonly A
   });
 }
 
-/** AVG cell of a row over `avgOf` (printed values); its judge is the components' judge when they agree. */
+/**
+ * AVG cell of a row over `avgOf` (printed values); its judge is the components' judge when they agree.
+ * Coverage: `mixedCoverage` says why when a component is partial (fewer clips than its benchmark's
+ * full set); such an AVG is marked `n=mixed` and never ranked. A component on a synthetic sample
+ * carries its `sample` over (marked `§`, never ranked).
+ */
 export function avgCell(row: TableRow, avgOf: readonly string[]): Cell {
   const v = averageOf(row, avgOf);
   if (v === null) {
@@ -185,10 +190,17 @@ export function avgCell(row: TableRow, avgOf: readonly string[]): Cell {
   const judges = avgOf.map((id) => row.cells[id]!.judge);
   const keys = new Set(judges.map((j) => j?.classKey ?? 'unknown'));
   const judge: JudgeTag = keys.size === 1 && judges[0] ? judges[0] : { kind: 'unknown', model: 'mixed judges', label: 'mixed judges (AVG of cells judged differently)', classKey: 'mixed' };
+  const partial = avgOf.filter((id) => row.cells[id]?.partial);
+  const sample = avgOf.map((id) => row.cells[id]?.sample).find((s) => !!s) ?? null;
+  const mixedCoverage = partial.length
+    ? `AVG over cells of mixed/partial coverage: ${partial.map((id) => `${id} on ${row.cells[id]!.partial!.clips} of ${row.cells[id]!.partial!.full} clips`).join(', ')}`
+    : null;
   return {
     columnId: 'avg',
     value: v,
     judge,
+    sample,
+    mixedCoverage,
     simulated: avgOf.some((id) => row.cells[id]?.simulated),
     trainedOnTest: avgOf.some((id) => row.cells[id]?.trainedOnTest),
   };

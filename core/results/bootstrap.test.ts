@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCarebench, summarizeDream1k, summarizeVdc } from '../eval/summary';
 import { summaryResultRows, type BenchmarkId } from '../eval/types';
-import { BootstrapInputError, metricsOfIndices, mulberry32, pairClips, pairedBootstrap, quantileSorted, type BootstrapSample } from './bootstrap';
+import { BootstrapInputError, metricsOfIndices, mulberry32, pairClips, pairedBootstrap, quantileSorted, significanceWarnings, SMALL_SAMPLE_CLIPS, type BootstrapSample } from './bootstrap';
 
 const dream = (clipId: string, subset: string, recall: number, precision: number, failed = false, nEvents = 3): BootstrapSample => ({
   clipId,
@@ -149,5 +149,18 @@ describe('paired bootstrap over clips', () => {
     expect(() => pairedBootstrap([dream('c1', 'youtube', 0, 0, true)], A, { benchmark: 'dream-1k', subset: 'overall', metric: 'f1' })).toThrow(/A has no scored clip/);
     expect(() => pairedBootstrap(A, B, { benchmark: 'vdc', subset: 'overall', metric: 'accuracy' })).toThrow(BootstrapInputError);
     expect(() => pairedBootstrap(A, B, { benchmark: 'dream-1k', subset: 'overall', metric: 'f1' }, { resamples: 0 })).toThrow(/resamples/);
+  });
+});
+
+describe('significanceWarnings', () => {
+  const side = (label: string, over: Partial<{ simulated: boolean; lexical: boolean }> = {}) => ({ label, name: `run ${label}`, simulated: false, lexical: false, ...over });
+  it('warns below 30 paired clips, when more than half of a side is unpaired, and names simulated / lexical-judge sides', () => {
+    const w = significanceWarnings({ n: 6, unpairedA: 0, unpairedB: 14 }, side('A', { simulated: true }), side('B', { lexical: true }));
+    expect(w.map((x) => x.kind)).toEqual(['small-sample', 'mostly-unpaired', 'simulated', 'lexical-judge']);
+    expect(w[0]!.message).toMatch(/only 6 paired clips/);
+    expect(w[1]!.message).toMatch(/14 of B's 20 clips/);
+  });
+  it('says nothing for 30+ mostly paired clips of real LLM-judged evaluations', () => {
+    expect(significanceWarnings({ n: SMALL_SAMPLE_CLIPS, unpairedA: 30, unpairedB: 0 }, side('A'), side('B'))).toEqual([]);
   });
 });

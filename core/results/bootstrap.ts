@@ -484,3 +484,44 @@ export function bootstrapPaired(p: PairedClips, row: BootstrapRow, options: Boot
     method: `paired bootstrap over clips, ${resamples.toLocaleString('en-US')} resamples (mulberry32, seed ${seed}), ${Math.round(confidence * 100)}% percentile interval, two-sided p = 2·min tail (add-one)`,
   };
 }
+
+/** Paired clips below which a verdict is flagged as resting on a small sample (README "Significance"). */
+export const SMALL_SAMPLE_CLIPS = 30;
+
+/** What kind of evaluation a side is, for the warnings. */
+export interface SignificanceSideKind {
+  /** Row label ("A" / "B") and name, as the warning prints them. */
+  label: string;
+  name: string;
+  /** Captions simulated by the local backend (EvalResult.simulated / provenance.method "local-policy"). */
+  simulated: boolean;
+  /** Judged by the offline lexical judge (an approximation of the LLM judge). */
+  lexical: boolean;
+}
+
+export interface SignificanceWarning {
+  kind: 'small-sample' | 'mostly-unpaired' | 'simulated' | 'lexical-judge';
+  message: string;
+}
+
+/**
+ * Caveats of a paired-bootstrap verdict, shown next to it and returned by `significance.pair`:
+ * - `small-sample`: fewer than SMALL_SAMPLE_CLIPS (30) paired clips — the interval and p rest on
+ *   too few clips to generalise to the benchmark;
+ * - `mostly-unpaired`: more than half of a side's clips have no partner (n / (n + unpaired) < 0.5),
+ *   so the verdict speaks for a minority of that side's clips;
+ * - `simulated`: a side's captions were simulated by the local backend (not a model);
+ * - `lexical-judge`: a side was judged by the offline lexical judge (an approximation).
+ * Pure; `n`, `unpairedA`, `unpairedB` as in BootstrapResult. Empty when there is nothing to say.
+ */
+export function significanceWarnings(r: Pick<BootstrapResult, 'n' | 'unpairedA' | 'unpairedB'>, a: SignificanceSideKind, b: SignificanceSideKind): SignificanceWarning[] {
+  const out: SignificanceWarning[] = [];
+  if (r.n < SMALL_SAMPLE_CLIPS) out.push({ kind: 'small-sample', message: `only ${r.n} paired clip${r.n === 1 ? '' : 's'} (fewer than ${SMALL_SAMPLE_CLIPS}): the interval and p rest on a small sample` });
+  for (const [side, unpaired] of [[a, r.unpairedA], [b, r.unpairedB]] as const) {
+    const total = r.n + unpaired;
+    if (total > 0 && unpaired / total > 0.5) out.push({ kind: 'mostly-unpaired', message: `${unpaired} of ${side.label}'s ${total} clips (${Math.round((100 * unpaired) / total)}%) have no partner in the other row and are left out` });
+  }
+  for (const side of [a, b]) if (side.simulated) out.push({ kind: 'simulated', message: `${side.label} (${side.name}) is a simulated evaluation: captions simulated by the local backend, not a model` });
+  for (const side of [a, b]) if (side.lexical) out.push({ kind: 'lexical-judge', message: `${side.label} (${side.name}) was judged by the offline lexical judge, an approximation of the LLM judge` });
+  return out;
+}

@@ -2,8 +2,10 @@
  * Measured rows: one evaluation run (Run.kind = "eval") → one table row, its cells from the run's
  * EvalResult aggregates (never from EvalSample), each cell naming its judge; a benchmark the
  * evaluated model trained on (Run.trainedOnBenchmarks of the checkpoint's run) carries the
- * "trained on test data" mark; a missing cell says why.
+ * "trained on test data" mark; a cell on a synthetic sample or on fewer clips than the benchmark's
+ * full set carries `sample` / `partial` (./coverage.ts); a missing cell says why.
  */
+import { partialCoverage } from './coverage';
 import { measuredJudge, type Cell, type ColumnDef, type RowGroup, type TableRow } from './model';
 
 /** One EvalResult row as the table needs it (value in the paper's units, core/eval/types.ts). */
@@ -15,6 +17,8 @@ export interface MeasuredResult {
   judgeKind: string | null;
   judgeModel: string | null;
   simulated: boolean;
+  /** Label of the synthetic sample the value was measured on (core/results/coverage.ts `syntheticSampleOf`); null/absent: the real benchmark. */
+  sample?: string | null;
   clips: number | null;
   failedClips: number | null;
   origin: string;
@@ -62,6 +66,8 @@ export function measuredRow(e: MeasuredEval, columns: readonly ColumnDef[]): Tab
         value: r.value,
         judge: measuredJudge(r.judgeKind, r.judgeModel),
         simulated: r.simulated,
+        sample: r.sample ?? null,
+        partial: partialCoverage(c.benchmark, c.subset, r.clips),
         trainedOnTest: e.trainedOnBenchmarks.includes(c.benchmark),
         clips: r.clips,
         failedClips: r.failedClips,

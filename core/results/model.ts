@@ -131,6 +131,15 @@ export interface Cell {
   trainedOnTest?: boolean;
   /** Captions simulated by the local backend: shown, never ranked. */
   simulated?: boolean;
+  /**
+   * Measured on a synthetic sample shipped in place of the benchmark (its label, e.g.
+   * CAREBENCH_SAMPLE_LABEL, core/results/coverage.ts): marked `§`, never ranked. Null/absent: the real benchmark.
+   */
+  sample?: string | null;
+  /** Computed on fewer clips than the benchmark's full set (`clips` of `full`): marked `n=<clips>`, never ranked. */
+  partial?: { clips: number; full: number } | null;
+  /** AVG over cells of which some are partial or on a synthetic sample: why (marked `n=mixed`, never ranked). */
+  mixedCoverage?: string | null;
   clips?: number | null;
   failedClips?: number | null;
   /** Evaluation run behind the number (its per-clip records: /evals/<id>/clips?benchmark=…). */

@@ -7,7 +7,9 @@
  * class is the class with the most ranked cells (ties: `reported` first, then by name). By default
  * only cells of the majority class are ranked; `among: 'all'` ranks every cell (cells outside the
  * majority stay marked), `among: <classKey>` ranks one class. Simulated cells (local-backend
- * captions) are never ranked.
+ * captions) and `excluded` cells (measured on a synthetic sample, or on fewer clips than the
+ * benchmark's full set, or an AVG over such cells: ./coverage.ts) are never ranked, whatever `among`
+ * says, and do not count towards the majority class.
  *
  * Ties: values are compared as printed (`digits` decimals). Every cell equal to the best printed
  * value is best; the second is the next lower distinct printed value, every cell equal to it second
@@ -22,6 +24,8 @@ export interface RankInput {
   value: number | null;
   classKey: string | null;
   simulated?: boolean;
+  /** Not comparable with full-benchmark numbers (synthetic sample, partial coverage): never ranked. */
+  excluded?: boolean;
 }
 
 export interface CellRank {
@@ -36,7 +40,7 @@ export interface CellRank {
 /** The class with the most cells (ties: reported first, then alphabetical); null for an empty column. */
 export function majorityClass(cells: readonly RankInput[]): string | null {
   const counts = new Map<string, number>();
-  for (const c of cells) if (c.value !== null && c.classKey !== null && !c.simulated) counts.set(c.classKey, (counts.get(c.classKey) ?? 0) + 1);
+  for (const c of cells) if (c.value !== null && c.classKey !== null && !c.simulated && !c.excluded) counts.set(c.classKey, (counts.get(c.classKey) ?? 0) + 1);
   let best: string | null = null;
   let bestN = -1;
   for (const [k, n] of [...counts].sort(([a], [b]) => (a === REPORTED_CLASS ? -1 : b === REPORTED_CLASS ? 1 : a.localeCompare(b)))) {
@@ -56,7 +60,7 @@ export function rankColumn(cells: readonly RankInput[], digits: number, among: R
   for (const c of cells) {
     const offMajority = c.value !== null && c.classKey !== null && majority !== null && c.classKey !== majority;
     const inPool =
-      c.value !== null && Number.isFinite(c.value) && !c.simulated && c.classKey !== null && (among === 'all' || (among === 'majority' ? c.classKey === majority : c.classKey === among));
+      c.value !== null && Number.isFinite(c.value) && !c.simulated && !c.excluded && c.classKey !== null && (among === 'all' || (among === 'majority' ? c.classKey === majority : c.classKey === among));
     out.set(c.rowId, { rank: null, ranked: inPool, offMajority });
     if (inPool) pool.push({ rowId: c.rowId, v: printed(c.value!, digits) });
   }
@@ -96,7 +100,7 @@ export function rankTable(rows: readonly TableRow[], columns: readonly ColumnDef
   for (const c of columns) {
     const inputs = rows.map((r) => {
       const cell = r.cells[c.id];
-      return { rowId: r.id, value: cell?.value ?? null, classKey: cell?.judge?.classKey ?? null, simulated: cell?.simulated ?? r.simulated };
+      return { rowId: r.id, value: cell?.value ?? null, classKey: cell?.judge?.classKey ?? null, simulated: cell?.simulated ?? r.simulated, excluded: !!(cell?.sample || cell?.partial || cell?.mixedCoverage) };
     });
     majority[c.id] = majorityClass(inputs);
     for (const [rowId, m] of rankColumn(inputs, c.digits, among)) marks[rowId]![c.id] = m;

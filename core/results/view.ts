@@ -52,14 +52,14 @@ export interface TableView {
   among: RankAmong;
   /** Check-mark columns printed before the numbers (Table 3's reward components). */
   flagColumns: { id: string; label: string }[];
-  /** Footnotes for the marks that occur (asterisk, lexical judge, judge differs, trained on test data, simulated). */
+  /** Footnotes for the marks that occur (asterisk, lexical judge, judge differs, trained on test data, simulated, synthetic sample, partial coverage). */
   footnotes: Footnote[];
 }
 
-export type FootnoteKey = 'reproduced' | 'lexical' | 'offMajority' | 'trainedOnTest' | 'simulated';
+export type FootnoteKey = 'reproduced' | 'lexical' | 'offMajority' | 'trainedOnTest' | 'simulated' | 'sample' | 'partial';
 export interface Footnote {
   key: FootnoteKey;
-  /** The symbol printed beside a cell ("*", "ℓ", "†", "‡", "s"). */
+  /** The symbol printed beside a cell ("*", "ℓ", "†", "‡", "s", "§", "n=…"). */
   symbol: string;
   text: string;
 }
@@ -70,6 +70,12 @@ export const FOOTNOTES: Record<FootnoteKey, Footnote> = {
   offMajority: { key: 'offMajority', symbol: '†', text: "†: judged by another judge than the column's majority; not ranked against it unless every cell is ranked." },
   trainedOnTest: { key: 'trainedOnTest', symbol: '‡', text: '‡: the model was trained on clips of this benchmark (trained on test data).' },
   simulated: { key: 'simulated', symbol: 's', text: 's: captions simulated by the local backend from the clips’ annotations, not a model; never ranked.' },
+  sample: { key: 'sample', symbol: '§', text: '§: measured on a synthetic sample shipped in place of the benchmark (CAREBENCH: 8 made-up records in its schema), not on benchmark data; never ranked.' },
+  partial: {
+    key: 'partial',
+    symbol: 'n=',
+    text: 'n=N: computed on N clips, fewer than the benchmark’s full set (DREAM-1K 1,000, VDC 1,027, CAREBENCH 1,000); n=mixed: an AVG over such cells. Not ranked against full-coverage numbers.',
+  },
 };
 
 /**
@@ -98,6 +104,8 @@ export function buildView(
       const lexical = cell.judge?.kind === 'lexical';
       const simulated = !!(cell.simulated ?? row.simulated) && cell.value !== null;
       if (cell.value !== null) {
+        if (cell.sample) seen.add('sample');
+        if (cell.partial || cell.mixedCoverage) seen.add('partial');
         if (cell.reproduced) seen.add('reproduced');
         if (lexical) seen.add('lexical');
         if (m.offMajority) seen.add('offMajority');
@@ -125,7 +133,7 @@ export function buildView(
   const known = new Set(groupOrder.map((g) => g.id));
   const rest = rows.filter((r) => !known.has(r.group));
   if (rest.length) groups.push({ id: 'other', label: 'Other', rows: rest.map(viewRow) });
-  const order: FootnoteKey[] = ['reproduced', 'lexical', 'offMajority', 'trainedOnTest', 'simulated'];
+  const order: FootnoteKey[] = ['reproduced', 'lexical', 'offMajority', 'trainedOnTest', 'simulated', 'sample', 'partial'];
   return {
     title,
     columns: [...columns],
@@ -138,7 +146,7 @@ export function buildView(
   };
 }
 
-/** The marks printed after a cell's value, in a fixed order ("*", "ℓ", "†", "‡", "s"). */
+/** The marks printed after a cell's value, in a fixed order ("*", "ℓ", "†", "‡", "s", "§", "n=<clips>" or "n=mixed"). */
 export function cellSymbols(c: ViewCell): string[] {
   if (c.value === null) return [];
   const out: string[] = [];
@@ -147,6 +155,9 @@ export function cellSymbols(c: ViewCell): string[] {
   if (c.offMajority) out.push('†');
   if (c.trainedOnTest) out.push('‡');
   if (c.simulated) out.push('s');
+  if (c.sample) out.push('§');
+  if (c.partial) out.push(`n=${c.partial.clips}`);
+  else if (c.mixedCoverage) out.push('n=mixed');
   return out;
 }
 

@@ -331,7 +331,7 @@ async function storeImportedEvaluation(
     kind: 'eval',
     backend: 'import',
     status: 'running',
-    config: { cli: 'videocap eval', benchmark: task.benchmark, subset: task.qaSet, predictions: args.predictions, model, judge: identity },
+    config: { cli: 'videocap eval', benchmark: task.benchmark, subset: task.qaSet, predictions: args.predictions, annotations: args.annotations, model, judge: identity },
     source: { format: 'videocap eval', path: args.predictions },
   });
   const rows: EvalResultRecord[] = input.summaryRows.map((r) => ({

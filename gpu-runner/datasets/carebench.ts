@@ -21,8 +21,8 @@ export interface CarebenchClip {
 }
 
 export const DEFAULT_CAREBENCH_PATH = fileURLToPath(new URL('../../data/carebench/sample.json', import.meta.url));
-/** How the shipped file is labelled wherever its numbers appear. */
-export const CAREBENCH_SAMPLE_LABEL = 'carebench synthetic sample (8 made-up records in the official schema; not CAREBENCH data)';
+/** How the shipped file is labelled wherever its numbers appear (defined in core/results/coverage.ts, which marks such numbers in the results tables). */
+export { CAREBENCH_SAMPLE_LABEL } from '../../core/results/coverage';
 
 const recordSchema = z.object({
   video: z.union([z.string().min(1), z.number()]).transform((v) => String(v)),

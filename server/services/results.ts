@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ABLATION_DEFS, ABLATION_GROUPS, ablationMeasuredRows, ablationPaperRows, chooseAblationRows, type AblationCandidate, type AblationRowChoice, type AblationTable } from '../../core/results/ablations';
 import { isRowGroup, ROW_GROUPS, TABLE1_COLUMNS, type ColumnDef, type RowGroup, type TableRow } from '../../core/results/model';
 import type { MeasuredResult } from '../../core/results/measured';
+import { syntheticSampleOf } from '../../core/results/coverage';
 import type { RankAmong } from '../../core/results/rank';
 import { leaderboardRows, paperTable1Rows, type LeaderboardFiles } from '../../core/results/reported';
 import { table1Rows, table1View, type Table1Options } from '../../core/results/table1';
@@ -62,6 +63,9 @@ export function reportedTable1Rows(): { paper: TableRow[]; leaderboards: TableRo
 
 interface EvalConfigLike {
   benchmarks?: string[];
+  /** `videocap eval` imports: the annotations file read (null: the shipped one). */
+  cli?: string;
+  annotations?: string | null;
   benchmark?: string;
   source?: { kind?: string; checkpointId?: string; runId?: string; model?: string };
   model?: string | null;
@@ -144,6 +148,7 @@ export async function measuredEvals(db: Db, columns: readonly ColumnDef[], optio
           judgeKind: x.judgeKind,
           judgeModel: x.judgeModel,
           simulated: x.simulated,
+          sample: syntheticSampleOf(x.benchmark, c),
           clips: x.clips,
           failedClips: x.failedClips,
           origin: x.origin,

@@ -3,7 +3,7 @@
  * of two evaluation runs (optionally narrowed to the evaluated checkpoint) and runs the paired
  * bootstrap of core/results/bootstrap.ts. Also lists the measured rows the pickers offer.
  */
-import { BootstrapInputError, BOOTSTRAP_METRICS, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResult, type BootstrapSample } from '../../core/results/bootstrap';
+import { BootstrapInputError, BOOTSTRAP_METRICS, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrap, significanceWarnings, type BootstrapResult, type BootstrapSample, type SignificanceWarning } from '../../core/results/bootstrap';
 import { BENCHMARKS, type BenchmarkId } from '../../core/eval/types';
 import type { Db } from '../db';
 import { NotFoundError, ValidationError } from './errors';
@@ -33,6 +33,10 @@ export interface SignificanceSideInfo {
   judges: string[];
   /** EvalResult value stored for the row (null when the run stored none). */
   storedValue: number | null;
+  /** The side's captions were simulated by the local backend (its EvalResult rows say `simulated`). */
+  simulated: boolean;
+  /** The side's records were judged by the offline lexical judge (EvalResult.judgeKind "lexical"). */
+  lexical: boolean;
 }
 
 export type SignificancePairResult = BootstrapResult & {
@@ -40,6 +44,11 @@ export type SignificancePairResult = BootstrapResult & {
   b: SignificanceSideInfo;
   /** Both sides were judged by the same judge model(s): otherwise the Δ mixes judges. */
   sameJudge: boolean;
+  /**
+   * Caveats shown next to the verdict (core/results/bootstrap.ts `significanceWarnings`): fewer than
+   * 30 paired clips, more than half of a side's clips unpaired, a simulated side, a lexical-judge side.
+   */
+  warnings: SignificanceWarning[];
 };
 
 async function loadSide(db: Db, side: SignificanceSide, label: 'A' | 'B', benchmark: BenchmarkId, subset: string, metric: string) {
@@ -61,19 +70,23 @@ async function loadSide(db: Db, side: SignificanceSide, label: 'A' | 'B', benchm
     );
   }
   const stored = await db.evalResult.findFirst({ where: { runId: run.id, benchmark, subset, metric, ...(side.checkpointId ? { checkpointId: side.checkpointId } : {}) }, select: { value: true } });
+  const kinds = await db.evalResult.findMany({ where: { runId: run.id, benchmark }, select: { simulated: true, judgeKind: true }, distinct: ['simulated', 'judgeKind'] });
   const info: SignificanceSideInfo = {
     runId: run.id,
     name: run.name,
     checkpointId: side.checkpointId ?? null,
     judges: [...new Set(samples.map((s) => s.judgeModel ?? 'unknown'))].sort(),
     storedValue: stored?.value ?? null,
+    simulated: kinds.some((k) => k.simulated),
+    lexical: kinds.some((k) => k.judgeKind === 'lexical'),
   };
   const records: BootstrapSample[] = samples.map((s) => ({ clipId: s.clipId, benchmark: s.benchmark, subset: s.subset, failed: s.failed, scores: (s.scores ?? {}) as Record<string, number> }));
   return { info, records };
 }
 
 /**
- * Paired bootstrap between rows A and B of one benchmark / subset / metric.
+ * Paired bootstrap between rows A and B of one benchmark / subset / metric, with the verdict's
+ * caveats in `warnings` (small paired n, mostly unpaired clips, simulated or lexical-judge sides).
  * Errors: NotFoundError for an unknown run; ValidationError for a metric the benchmark lacks, a run
  * not evaluated on the benchmark, or no clip evaluated in both rows.
  */
@@ -88,7 +101,8 @@ export async function pairSignificance(db: Db, input: SignificancePairInput): Pr
   const [a, b] = [ra.value, rb.value];
   try {
     const r = pairedBootstrap(a.records, b.records, { benchmark: input.benchmark, subset, metric: input.metric }, { resamples: input.resamples, seed: input.seed });
-    return { ...r, a: a.info, b: b.info, sameJudge: a.info.judges.join('\n') === b.info.judges.join('\n') };
+    const warnings = significanceWarnings(r, { label: 'A', name: a.info.name, simulated: a.info.simulated, lexical: a.info.lexical }, { label: 'B', name: b.info.name, simulated: b.info.simulated, lexical: b.info.lexical });
+    return { ...r, a: a.info, b: b.info, sameJudge: a.info.judges.join('\n') === b.info.judges.join('\n'), warnings };
   } catch (e) {
     if (e instanceof BootstrapInputError) throw new ValidationError(e.message);
     throw e;
