@@ -236,8 +236,10 @@ describe('lost contact (no run stays "running" forever)', () => {
     expect((await caller.run.get({ id: held.id })).status).toBe('running');
     expect((await caller.run.get({ id: resumable.id })).status).toBe('running');
 
-    // the runner is gone: nobody holds `held`, nobody can take `resumable` from the queue
-    await r.del(REDIS_KEYS.runnerHeartbeat('hk-runner'));
+    // the runner is gone: nobody holds `held`, nobody can take `resumable` from the queue (also no
+    // heartbeat left by a runner of an earlier test file, whose key lives until its TTL)
+    const beats = await r.keys(REDIS_KEYS.runnerHeartbeatPattern);
+    if (beats.length > 0) await r.del(...beats);
     const second = await failRunsThatLostContact(db(), { deadlineMs: 15 * 60_000 });
     expect(second.map((f) => f.id).sort()).toEqual([held.id, resumable.id].sort());
     const lost = await caller.run.get({ id: resumable.id });
