@@ -106,6 +106,12 @@ describe('significance.against', () => {
       { runId: idSame, column: 'vdc:detailed:accuracy', reason: 'the baseline has no vdc per-clip records' },
       { runId: idBetter, column: 'vdc:detailed:accuracy', reason: 'the baseline has no vdc per-clip records' },
     ]);
+    expect(same.warnings).toEqual([]);
+    // a row on a dozen clips: its hover carries the small-sample caveat
+    const idSmall = await evalRun(`sig-x-small-${stamp}`, syntheticDreamBatch({ clips: 12, quality: 0.7, seed: 23 }));
+    const small = await caller.significance.against({ baseline: { runId: idBase }, rows: [{ runId: idSmall }], columns: [input.columns[0]] });
+    expect(small.cells[0].n).toBe(12);
+    expect(small.cells[0].warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^only 12 paired clips \(fewer than 30\)/), expect.stringMatching(/^48 of the baseline's 60 clips \(80%\) have no partner/)]));
     const t0 = performance.now();
     expect(await caller.significance.against(input)).toEqual(r);
     expect(performance.now() - t0).toBeLessThan(2_000);

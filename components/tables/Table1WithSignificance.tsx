@@ -54,7 +54,7 @@ export function Table1WithSignificance() {
     const c = byCell.get(`${row.evalRunId}|${col.benchmark}:${col.subset}:${col.metric}`);
     if (!c) return null;
     const sign = c.delta >= 0 ? '+' : '';
-    const title = `vs ${baseline.label} (paired bootstrap over ${c.n} clips, ${(sig.data?.resamples ?? 0).toLocaleString('en-US')} resamples, seed ${sig.data?.seed}): Δ ${sign}${c.delta.toFixed(2)}, 95% CI [${c.ciLow.toFixed(2)}, ${c.ciHigh.toFixed(2)}], p = ${formatP(c.p)}${c.ciContainsZero ? ' — the interval contains 0' : ''}`;
+    const title = `vs ${baseline.label} (paired bootstrap over ${c.n} clips, ${(sig.data?.resamples ?? 0).toLocaleString('en-US')} resamples, seed ${sig.data?.seed}): Δ ${sign}${c.delta.toFixed(2)}, 95% CI [${c.ciLow.toFixed(2)}, ${c.ciHigh.toFixed(2)}], p = ${formatP(c.p)}${c.ciContainsZero ? ' — the interval contains 0' : ''}${c.warnings.length ? `. Caution: ${c.warnings.join('; ')}` : ''}`;
     return {
       title,
       content: (

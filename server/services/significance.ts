@@ -187,6 +187,8 @@ export interface SignificanceCell {
   p: number;
   n: number;
   ciContainsZero: boolean;
+  /** Sample-size caveats (small paired n, mostly unpaired clips): significanceWarnings' messages. */
+  warnings: string[];
 }
 
 /** Results of earlier bootstraps, keyed by both sides' record fingerprints (a re-evaluation changes them). */
@@ -241,7 +243,8 @@ export async function significanceAgainst(db: Db, input: SignificanceAgainstInpu
       if (!v) {
         try {
           const r = pairedBootstrap(a.samples, b.samples, { benchmark: c.benchmark, subset: c.subset, metric: c.metric });
-          v = { runId: row.runId, column, delta: r.delta, ciLow: r.ciLow, ciHigh: r.ciHigh, p: r.p, n: r.n, ciContainsZero: r.ciContainsZero };
+          const warnings = significanceWarnings(r, { label: 'the baseline', name: input.baseline.runId, simulated: false, lexical: false }, { label: 'this row', name: row.runId, simulated: false, lexical: false }).map((w) => w.message);
+          v = { runId: row.runId, column, delta: r.delta, ciLow: r.ciLow, ciHigh: r.ciHigh, p: r.p, n: r.n, ciContainsZero: r.ciContainsZero, warnings };
         } catch (e) {
           if (!(e instanceof BootstrapInputError)) throw e;
           v = { error: e.message };
