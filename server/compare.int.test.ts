@@ -138,6 +138,16 @@ describe('evaluation uploads and the reference', () => {
     expect(again.sources[0]).toMatchObject({ id: first.sources[0]!.id, reused: true });
   });
 
+  it('a "Human · …" source stored by an upload before uploads skipped the reference is not shown as a model', async () => {
+    const legacy = await db().captionSource.create({ data: { name: `Human · dream-1k · old-${sfx}.jsonl · 2026-11-30T00:00:00.000Z`, kind: 'imported' } });
+    await db().caption.create({ data: { sourceId: legacy.id, clipId: 'dream-1k/563', text: 'The man in a black short-sleeved shirt walks towards the camera.' } });
+    const view = await admin.captionSource.clip({ id: 'dream-1k/563' });
+    expect(view.captions.map((c) => c.source.id)).not.toContain(legacy.id);
+    // picked explicitly, it is still shown (nothing stored is hidden from a deliberate request)
+    const picked = await admin.captionSource.clip({ id: 'dream-1k/563', sourceIds: [legacy.id] });
+    expect(picked.captions.map((c) => c.source.id)).toEqual([legacy.id]);
+  });
+
   it('a file holding only the reference is refused, naming it', async () => {
     const text = jsonl([{ idx: 1, descriptions: { Human: 'A man walks.' } }]);
     await expect(admin.eval.uploadPredictions({ benchmark: 'dream-1k', fileName: 'human.jsonl', text })).rejects.toThrow(/human\.jsonl: only the benchmark's reference \(Human\) is in the file/);

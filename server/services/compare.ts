@@ -7,6 +7,7 @@ import { Prisma } from '../generated/prisma/client';
 import { clipVideo } from './clip-video';
 import { NotFoundError } from './errors';
 import { SPAN_SELECT } from './span-annotations';
+import { isReferenceSource } from '../../core/compare/reference-source';
 
 export interface ClipFilter {
   benchmark?: string | null;
@@ -114,6 +115,9 @@ export async function getCompareClip(db: Db, clipId: string, sourceIds?: readonl
     },
   });
   const order = sourceIds && sourceIds.length ? new Map(sourceIds.map((id, i) => [id, i])) : null;
+  // By default, not the reference re-uploaded as a model: "Human · …" sources stored by uploads before
+  // they skipped it (the reference is shown beside every clip already).
+  if (!order) captions.splice(0, captions.length, ...captions.filter((c) => !isReferenceSource(c.source)));
   captions.sort((a, b) => (order ? (order.get(a.source.id) ?? 0) - (order.get(b.source.id) ?? 0) : (a.source.model ?? a.source.name).localeCompare(b.source.model ?? b.source.name)));
   const video = await clipVideo(db, clipId);
   return {
