@@ -328,6 +328,11 @@ export function EvalPage({ runId }: { runId: string }) {
           </div>
         </dl>
         {e.failureReason && <p className="text-sm text-red-600">{e.failureReason}</p>}
+        {e.finishedNote && (
+          <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="eval-finished-note">
+            {e.finishedNote}
+          </p>
+        )}
       </header>
       {e.evalProgress && !TERMINAL.has(e.status) && (
         <Card title="Progress">

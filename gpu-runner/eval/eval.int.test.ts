@@ -214,6 +214,25 @@ describe('eval launch and import', () => {
     ).rejects.toThrow(/only the benchmark's reference \(Human\)/);
   });
 
+  it('an evaluation that succeeded with failed clips says how many and why on its page (finishedNote)', async () => {
+    const reason = 'finished; 1 of 2 clips failed (excluded from the means) — most common error (1 clip): judge call failed: HTTP 500';
+    const run = await db().run.create({
+      data: {
+        name: 'partial eval',
+        kind: 'eval',
+        backend: 'local',
+        status: 'succeeded',
+        config: { benchmarks: ['dream-1k'] },
+        transitions: { create: [{ fromStatus: null, toStatus: 'queued', reason: 'launched' }, { fromStatus: 'running', toStatus: 'succeeded', reason }] },
+      },
+    });
+    expect((await caller.eval.get({ runId: run.id })).finishedNote).toBe(reason.slice('finished; '.length));
+    const clean = await db().run.create({
+      data: { name: 'clean eval', kind: 'eval', backend: 'local', status: 'succeeded', config: { benchmarks: ['dream-1k'] }, transitions: { create: [{ fromStatus: 'running', toStatus: 'succeeded', reason: 'finished' }] } },
+    });
+    expect((await caller.eval.get({ runId: clean.id })).finishedNote).toBeNull();
+  });
+
   it('rejects invalid eval configs naming the field, and stores nothing', async () => {
     const before = await db().run.count();
     await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: [], source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toThrow(/config\.benchmarks: choose at least one benchmark/);

@@ -299,15 +299,20 @@ export async function getEval(db: Db, runId: string) {
       finishedAt: true,
       parentRun: { select: { id: true, name: true } },
       evalProgress: true,
+      transitions: { where: { toStatus: 'succeeded' }, orderBy: { id: 'desc' }, take: 1, select: { reason: true } },
     },
   });
   if (!run) throw new NotFoundError(`run ${runId} does not exist`);
+  const { transitions, ...rest } = run;
+  // A run that succeeded with failed clips says how many and why (core/eval/outcome.ts message).
+  const finishedNote = run.status === 'succeeded' && transitions[0]?.reason.startsWith('finished;') ? transitions[0].reason.slice('finished; '.length) : null;
   const results = await db.evalResult.findMany({ where: { runId }, orderBy: [{ benchmark: 'asc' }, { subset: 'asc' }, { metric: 'asc' }] });
   const counts = await db.$queryRaw<{ benchmark: string; subset: string; total: bigint; failed: bigint; flagged: bigint }[]>`
     SELECT benchmark, subset, count(*) AS total, count(*) FILTER (WHERE failed) AS failed, count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged
     FROM "EvalSample" WHERE "runId" = ${runId} GROUP BY benchmark, subset ORDER BY benchmark, subset`;
   return {
-    ...run,
+    ...rest,
+    finishedNote,
     results,
     sampleCounts: counts.map((c) => ({ benchmark: c.benchmark, subset: c.subset, total: Number(c.total), failed: Number(c.failed), flagged: Number(c.flagged) })),
   };
