@@ -87,3 +87,10 @@ test('the app has a favicon', async ({ page, request }) => {
   expect(icon.status()).toBe(200);
   expect(icon.headers()['content-type']).toContain('image/svg+xml');
 });
+
+test('/runs and /evals, typed by hand, land on the runs list and the evaluation form (not a 404)', async ({ page }) => {
+  await page.goto('/runs');
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/evals');
+  await expect(page).toHaveURL(/\/evals\/new$/);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBenchmarkReference, parsePredictions, PredictionsFileError, referenceSkippedMessage, resolveDream1kId, resolveVdcId, withoutReferenceSources } from './predictions';
+import { isBenchmarkReference, parsePredictions, PredictionsFileError, referenceSkippedMessage, resolveCarebenchId, resolveDream1kId, resolveVdcId, withoutReferenceSources } from './predictions';
 
 const clipIds = ['dream-1k/1', 'dream-1k/2', 'dream-1k/3', 'dream-1k/4'];
 const opts = { resolveId: resolveDream1kId, clipIds };
@@ -35,6 +35,14 @@ describe('parsePredictions', () => {
       emptyCaptions: { count: 1, ids: ['dream-1k/2'] },
       errorCaptions: { count: 1, ids: ['dream-1k/3'] },
     });
+  });
+
+  it('clip ids that are video file names match with or without the extension (CAREBENCH "synthetic_0001.mp4")', () => {
+    const care = { resolveId: resolveCarebenchId, clipIds: ['carebench/synthetic_0001.mp4', 'carebench/synthetic_0002.mp4', 'carebench/plain_id'] };
+    const text = ['{"id": "synthetic_0001", "caption": "A man jogs."}', '{"id": "synthetic_0002.mp4", "caption": "A dog runs."}', '{"id": "plain_id", "caption": "A cat sits."}', '{"id": "nope", "caption": "?"}'].join('\n');
+    const { sources, report } = parsePredictions(text, care);
+    expect([...sources[0].captions.keys()]).toEqual(['carebench/synthetic_0001.mp4', 'carebench/synthetic_0002.mp4', 'carebench/plain_id']);
+    expect(report.sources[0].unknownIds.ids).toEqual(['nope']);
   });
 
   it('multi-model layout: one source per model, or only --model', () => {

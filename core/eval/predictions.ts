@@ -124,6 +124,9 @@ function detect(text: string): { format: PredictionFormat; entries: { where: str
   return { format, entries, malformed };
 }
 
+/** Extensions a clip id that is a video file name may end with (an id given without one still matches). */
+const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.mkv', '.mov', '.avi'];
+
 /**
  * Parses a predictions file. Throws PredictionsFileError only when the file as a whole is unusable
  * (not JSON lines or a JSON list, no usable record, an unknown --model); everything else is reported.
@@ -188,7 +191,9 @@ export function parsePredictions(text: string, options: ParsePredictionsOptions)
     const errors: string[] = [];
     for (const r of records) {
       if (format === 'multi-model' && r.model !== model) continue;
-      const clipId = options.resolveId(r.id);
+      let clipId = options.resolveId(r.id);
+      // Clip ids that are video file names ("carebench/synthetic_0001.mp4") also match without the extension.
+      if (clipId !== null && !known.has(clipId)) clipId = VIDEO_EXTENSIONS.map((x) => `${clipId}${x}`).find((id) => known.has(id)) ?? clipId;
       if (clipId === null || !known.has(clipId)) {
         unknown.push(r.id);
         continue;
@@ -237,7 +242,6 @@ export function resolveCarebenchId(raw: string): string | null {
   return t ? `carebench/${t}` : null;
 }
 
-/** Model names of a multi-model file (compared case-insensitively) that are the benchmark's own reference captions, not a model. */
 /** Model names in multi-model files that are the benchmark's own reference, not a model ("Human", "GT", …). */
 export const REFERENCE_MODELS: ReadonlySet<string> = new Set(['human', 'reference', 'gt', 'ground truth']);
 

@@ -233,6 +233,14 @@ describe('eval launch and import', () => {
     expect((await caller.eval.get({ runId: clean.id })).finishedNote).toBeNull();
   });
 
+  it('an upload whose ids match no clip of the benchmark is refused before launch, with what ids look like', async () => {
+    const before = await db().captionSource.count();
+    await expect(
+      caller.eval.uploadPredictions({ benchmark: 'carebench', fileName: 'wrong-ids.jsonl', text: '{"id": "clip_a", "caption": "A man jogs."}\n{"id": "clip_b", "caption": "A dog runs."}\n' }),
+    ).rejects.toThrow(/^wrong-ids\.jsonl: no caption matches a carebench clip \(unknown ids: clip_a, clip_b\); ids look like /);
+    expect(await db().captionSource.count()).toBe(before);
+  });
+
   it('rejects invalid eval configs naming the field, and stores nothing', async () => {
     const before = await db().run.count();
     await expect(caller.eval.launch({ name: 'bad', config: { benchmarks: [], source: { kind: 'imported', captionSourceId: 'x', model: 'm' } } })).rejects.toThrow(/config\.benchmarks: choose at least one benchmark/);

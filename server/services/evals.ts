@@ -122,6 +122,12 @@ export async function uploadPredictions(db: Db, input: UploadPredictionsInput) {
     const msg = `${input.fileName}: only the benchmark's reference (${kept.skippedModels.join(', ')}) is in the file, no model's captions`;
     throw new ValidationError(msg, { file: msg });
   }
+  if (kept.reports.every((r) => r.evaluated === 0)) {
+    const unknown = kept.reports.flatMap((r) => r.unknownIds.ids).slice(0, 3);
+    const example = clips.slice(0, 2).map((c) => c.id.replace(/^[^/]*\//, ''));
+    const msg = `${input.fileName}: no caption matches a ${input.benchmark} clip${unknown.length ? ` (unknown ids: ${unknown.join(', ')})` : ''}${example.length ? `; ids look like ${example.join(', ')}` : ''}`;
+    throw new ValidationError(msg, { file: msg });
+  }
   const stamp = new Date().toISOString();
   const sources = [];
   for (const source of kept.sources) {
