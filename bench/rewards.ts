@@ -17,6 +17,7 @@ import { createLexicalEmbedder, withEmbeddingCache } from '../gpu-runner/provide
 import { createLexicalJudge, withJudgeCache } from '../gpu-runner/providers/judge';
 import { createRewardService, DEFAULT_REWARD_OPTIONS } from '../gpu-runner/rewards/service';
 import type { RewardRequestItem } from '../gpu-runner/rewards/types';
+import { mulberry32 } from '../core/results/bootstrap';
 
 export interface RewardsBenchResult {
   /** Throughput by wall clock and by this process's CPU time (fairer on a shared machine). */
@@ -26,15 +27,10 @@ export interface RewardsBenchResult {
   pass: boolean;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The seeded uniform [0, 1) generator of the benchmarks: mulberry32 (core/results/bootstrap.ts) / 2³². */
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 const SUBJECTS = ['Man', 'Woman', 'Child', 'Dog', 'Cat', 'Boy', 'Girl', 'Worker', 'Player', 'Car', 'Bird', 'Horse', 'Chef', 'Dancer', 'Baby'];
@@ -142,7 +138,7 @@ function measureTscore(pairs: { pred: ThinkSubject[]; ref: ThinkSubject[] }[], v
 }
 
 export async function runRewardsBench(options: { seed?: number; seconds?: number; batches?: number; prompts?: number } = {}): Promise<RewardsBenchResult> {
-  const rng = mulberry32(options.seed ?? 7);
+  const rng = uniform(options.seed ?? 7);
   const seconds = options.seconds ?? 2;
   const G = 7;
   const prompts = options.prompts ?? 400;
